@@ -1,0 +1,82 @@
+import type { Server } from 'node:http';
+import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { Env } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './deps.js';
+import { registerListeners } from './listeners/index.js';
+
+export interface SlackAppOptions {
+  env: Pick<Env, 'slackBotToken' | 'slackSigningSecret' | 'slackAppToken' | 'slackApiUrl' | 'port'>;
+  /** Health, readiness and metrics: served on the same port in both modes. */
+  routes: CustomRoute[];
+  logger: Logger;
+}
+
+export interface SlackApp {
+  app: App;
+  mode: 'http' | 'socket';
+  /** Starts listening; resolves to the HTTP port actually bound (useful with PORT=0). */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Interactive requests must be answered within 3 s, so the client they use never waits out a
+ * rate limit: a 429 fails fast and the listener says so. The notifier has its own patient client.
+ */
+export function interactiveClientOptions(slackApiUrl: string): webApi.WebClientOptions {
+  return {
+    slackApiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+    timeout: 2500,
+  };
+}
+
+export function createSlackApp(o: SlackAppOptions, deps: SlackDeps): SlackApp {
+  const logger = boltLogger(o.logger);
+  const socket = Boolean(o.env.slackAppToken);
+  let server: Server | undefined;
+  const receiver = socket
+    ? new SocketModeReceiver({
+        appToken: o.env.slackAppToken!,
+        customRoutes: o.routes,
+        installerOptions: { port: o.env.port },
+        logger,
+      })
+    : new HTTPReceiver({
+        signingSecret: o.env.slackSigningSecret!,
+        endpoints: '/slack/events',
+        customRoutes: o.routes,
+        logger,
+      });
+  const app = new App({
+    token: o.env.slackBotToken,
+    receiver,
+    logger,
+    clientOptions: interactiveClientOptions(o.env.slackApiUrl),
+  });
+  app.error(async (err) => {
+    o.logger.error({ err }, 'unhandled Slack listener error');
+  });
+  registerListeners(app, deps);
+
+  return {
+    app,
+    mode: socket ? 'socket' : 'http',
+    async start() {
+      const started = (await app.start(o.env.port)) as unknown;
+      server = isServer(started) ? started : undefined;
+      const addr = server?.address();
+      return addr && typeof addr === 'object' ? addr.port : o.env.port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+function isServer(v: unknown): v is Server {
+  return typeof v === 'object' && v !== null && typeof (v as Server).address === 'function';
+}

@@ -1,0 +1,108 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { helpBlocks } from '../../blocks/help.js';
+import { historyBlocks, statusBlocks } from '../../blocks/status.js';
+import type { SlackDeps } from '../../deps.js';
+import { openPurgeModal } from '../../open-purge-modal.js';
+
+type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+const PURGE_ID = /^p-[0-9A-Z]{4,12}$/i;
+
+export type ParsedCommand =
+  | { kind: 'help'; unknown?: string }
+  | { kind: 'status'; purgeId?: string }
+  | { kind: 'history' }
+  | { kind: 'open'; prefill: string };
+
+/**
+ * `/purge` text → what to do. Words that are neither a subcommand nor plausibly a URL or asset ID
+ * (asset IDs carry a digit, a dot or a slash) get help rather than a form that would reject them.
+ */
+export function parsePurgeCommand(text: string): ParsedCommand {
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'open', prefill: '' };
+  const [first = '', ...rest] = trimmed.split(/\s+/);
+  const word = first.toLowerCase();
+  if (word === 'help' || word === '-h' || word === '--help' || word === '?') return { kind: 'help' };
+  if (word === 'status') {
+    const id = rest[0];
+    if (id === undefined) return { kind: 'status' };
+    return PURGE_ID.test(id)
+      ? { kind: 'status', purgeId: id.toUpperCase().replace(/^P-/, 'p-') }
+      : { kind: 'help', unknown: trimmed };
+  }
+  if (word === 'history') return { kind: 'history' };
+  if (rest.length === 0 && /^[a-z_-]+$/i.test(first) && !first.includes('.'))
+    return { kind: 'help', unknown: first };
+  return { kind: 'open', prefill: trimmed };
+}
+
+export function purgeCommand(deps: SlackDeps) {
+  return async ({ command, ack, client, respond, logger }: Args): Promise<void> => {
+    const parsed = parsePurgeCommand(command.text ?? '');
+    if (parsed.kind === 'help') {
+      await ack({
+        response_type: 'ephemeral',
+        text: 'dm-purge help',
+        blocks: helpBlocks(
+          parsed.unknown
+            ? `I don't know \`${parsed.unknown.slice(0, 80)}\`. Here is what I can do:`
+            : undefined,
+        ),
+      });
+      return;
+    }
+    // Acknowledge before any I/O: Slack shows the user an error after 3 s.
+    await ack();
+    try {
+      switch (parsed.kind) {
+        case 'status': {
+          const purge = parsed.purgeId
+            ? await deps.purges.get(parsed.purgeId)
+            : (await deps.purges.latestForUser(command.user_id, 1))[0];
+          const visible =
+            purge &&
+            (purge.requester === command.user_id ||
+              (await mayView(deps, command.user_id, purge.company.name)));
+          await respond({
+            response_type: 'ephemeral',
+            ...(visible && purge
+              ? statusBlocks(purge)
+              : {
+                  text: parsed.purgeId
+                    ? `No purge ${parsed.purgeId} that you may see. \`/purge history\` lists yours.`
+                    : 'You have not purged anything yet. `/purge` opens the form.',
+                }),
+          });
+          return;
+        }
+        case 'history': {
+          const purges = await deps.purges.latestForUser(command.user_id, 10);
+          await respond({ response_type: 'ephemeral', ...historyBlocks(purges) });
+          return;
+        }
+        case 'open':
+          await openPurgeModal(deps, client, {
+            triggerId: command.trigger_id,
+            userId: command.user_id,
+            context: { kind: 'command', channel: command.channel_id },
+            prefill: parsed.prefill ? parsed.prefill.split(/\s+/) : [],
+            notes: [],
+            prefillSource: 'your command',
+          });
+          return;
+      }
+    } catch (err) {
+      logger.error({ err, user: command.user_id }, '/purge failed');
+      await respond({
+        response_type: 'ephemeral',
+        text: ':warning: Something went wrong on our side and nothing was purged. Try again in a minute; if it keeps failing, tell your dm-purge operator.',
+      }).catch(() => undefined);
+    }
+  };
+}
+
+async function mayView(deps: SlackDeps, userId: string, companyName: string): Promise<boolean> {
+  const d = await deps.policy.decide(userId, deps.companies.get(companyName));
+  return d.allowed;
+}

@@ -1,0 +1,48 @@
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { candidatesFromMessage } from '../../../intake/index.js';
+import { ignoredNote } from '../../blocks/modal.js';
+import type { SlackDeps } from '../../deps.js';
+import { openPurgeModal } from '../../open-purge-modal.js';
+
+type Args = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
+
+/** Message shortcut: the links of a message prefill the form; the answer goes to the message's thread. */
+export function purgeFromMessage(deps: SlackDeps) {
+  return async ({ shortcut, ack, client, logger }: Args): Promise<void> => {
+    await ack();
+    try {
+      const message = shortcut.message as Parameters<typeof candidatesFromMessage>[0] & {
+        ts: string;
+        thread_ts?: string;
+      };
+      const { candidates, ignored } = candidatesFromMessage(message);
+      const seen = new Set<string>();
+      const prefill = candidates.map((c) => c.value).filter((v) => !seen.has(v) && seen.add(v));
+      const notes: string[] = [];
+      const note = ignoredNote(ignored);
+      if (note) notes.push(note);
+      if (prefill.length === 0) notes.push('No links found in that message: paste the URLs below.');
+      await openPurgeModal(deps, client, {
+        triggerId: shortcut.trigger_id,
+        userId: shortcut.user.id,
+        context: {
+          kind: 'shortcut',
+          channel: shortcut.channel.id,
+          threadTs: message.thread_ts ?? message.ts,
+        },
+        prefill,
+        notes,
+        prefillSource: 'the message',
+      });
+    } catch (err) {
+      logger.error({ err, user: shortcut.user.id }, 'purge_from_message failed');
+      await client.chat
+        .postEphemeral({
+          channel: shortcut.channel.id,
+          user: shortcut.user.id,
+          text: ':warning: dm-purge could not open the purge form. Try again in a minute, or use `/purge`.',
+        })
+        .catch(() => undefined);
+    }
+  };
+}
