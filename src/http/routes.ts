@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * One HTTP route. Deliberately the shape of Bolt's `CustomRoute`, so the same table can be
+ * handed to a Bolt receiver as `customRoutes` once the Slack receiver owns the port.
+ */
+export interface Route {
+  path: string;
+  method: string[];
+  handler: RouteHandler;
+}
+
+/** Writes a small JSON answer; probes must never be cached by a proxy. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+export interface HealthDeps {
+  isShuttingDown(): boolean;
+}
+
+/**
+ * `/healthz`: liveness. It answers 200 for as long as the process can answer at all, including
+ * while it shuts down (a failing liveness probe would get the pod killed mid-drain); readiness
+ * is what flips during shutdown.
+ */
+export function healthRoutes(deps: HealthDeps): Route[] {
+  return [
+    {
+      path: '/healthz',
+      method: ['GET', 'HEAD'],
+      handler: (_req, res) => {
+        sendJson(res, 200, { status: deps.isShuttingDown() ? 'stopping' : 'ok' });
+      },
+    },
+  ];
+}
