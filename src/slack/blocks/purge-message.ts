@@ -3,23 +3,34 @@ import type { PurgeView } from '../../purge/model.js';
 import { STATUS_ACTION } from '../ids.js';
 import { errorLabel, faultAdvice } from './fault-advice.js';
 import type { MessageContent } from './status.js';
-import { stateLine } from './status.js';
-import { clip, mrkdwnEscape, plural } from './text.js';
+import { groupFailures, section, stateLine, urlItem } from './status.js';
+import { clipMrkdwn, fitLines, mrkdwnCode, mrkdwnEscape, plural, SECTION_TEXT_MAX } from './text.js';
 
 type KnownBlock = types.KnownBlock;
 
-const MAX_LISTED = 15;
+/** Rejected URLs listed in the reply; the rest are counted and left to `/purge status`. */
+const MAX_REJECTED_LISTED = 15;
+/** Distinct errors shown, each with its own advice. */
+const MAX_FAILURE_GROUPS = 5;
+const URLS_PER_FAILURE = 5;
+const MAX_HANDLES = 10;
+/** The notification text (push, sidebar) only needs the headline. */
+const FALLBACK_TEXT_MAX = 300;
 
 /** The message that stands for a purge and is updated in place as it moves. */
 export function purgeMessage(p: PurgeView, note?: string): MessageContent {
-  const head = `:broom: <@${p.requester}> asked to purge *${plural(p.counts.total, 'URL')}* of *${mrkdwnEscape(p.company.name)}* · \`${p.id}\``;
-  const skipped = p.counts.skippedRecent
-    ? `\n${plural(p.counts.skippedRecent, 'URL')} skipped: purged less than a minute before.`
-    : '';
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`${head}\n${stateLine(p)}${skipped}`, 3000) } },
+  const lines = [
+    `:broom: <@${p.requester}> asked to purge *${plural(p.counts.total, 'URL')}* of *${mrkdwnEscape(p.company.name)}* · ${mrkdwnCode(p.id)}`,
+    stateLine(p),
   ];
-  if (note) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(note, 3000) }] });
+  if (p.counts.skippedRecent)
+    lines.push(`${plural(p.counts.skippedRecent, 'URL')} skipped: purged less than a minute before.`);
+  const blocks: KnownBlock[] = [section(fitLines(lines, SECTION_TEXT_MAX))];
+  if (note)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: clipMrkdwn(note, SECTION_TEXT_MAX) }],
+    });
   blocks.push({
     type: 'actions',
     elements: [
@@ -31,68 +42,101 @@ export function purgeMessage(p: PurgeView, note?: string): MessageContent {
       },
     ],
   });
-  return { text: `Purge ${p.id} of ${p.company.name}: ${p.counts.total} URLs (${p.status})`, blocks };
+  return {
+    text: clipMrkdwn(
+      `Purge ${p.id} of ${mrkdwnEscape(p.company.name)}: ${plural(p.counts.total, 'URL')} (${p.status})`,
+      FALLBACK_TEXT_MAX,
+    ),
+    blocks,
+  };
+}
+
+function headline(p: PurgeView): string {
+  const who = `<@${p.requester}>`;
+  const company = `*${mrkdwnEscape(p.company.name)}*`;
+  const id = mrkdwnCode(p.id);
+  switch (p.status) {
+    case 'done':
+      return `:white_check_mark: ${who} Done: the CDN has cleared *${plural(p.counts.total, 'URL')}* of ${company} (purge ${id}).`;
+    case 'partial':
+      return `:warning: ${who} Purge ${id} of ${company} finished with problems: *${p.counts.submitted.toLocaleString('en-US')} of ${plural(p.counts.total, 'URL')}* cleared from the CDN.`;
+    case 'failed':
+      return `:x: ${who} Purge ${id} of ${company} failed: nothing was purged.`;
+    default:
+      // Not an outcome yet (the engine never asks for one this early); say where it stands instead.
+      return `${who} Purge ${id} of ${company}: ${stateLine(p)}`;
+  }
 }
 
 /** The threaded reply once the estimated completion has passed, or the purge failed. */
 export function outcomeReply(p: PurgeView): MessageContent {
-  const who = `<@${p.requester}>`;
-  const company = mrkdwnEscape(p.company.name);
-  const lines: string[] = [];
-  if (p.status === 'done') {
-    lines.push(
-      `:white_check_mark: ${who} Done: the CDN has cleared *${plural(p.counts.total, 'URL')}* of *${company}* (purge \`${p.id}\`).`,
-    );
-  } else if (p.status === 'partial') {
-    const cleared = p.counts.submitted;
-    lines.push(
-      `:warning: ${who} Partly done: *${cleared.toLocaleString('en-US')} of ${plural(p.counts.total, 'URL')}* of *${company}* cleared (purge \`${p.id}\`).`,
-    );
-  } else {
-    lines.push(`:x: ${who} Purge \`${p.id}\` of *${company}* failed: nothing was purged.`);
-    if (p.error)
-      lines.push(
-        `${mrkdwnEscape(errorLabel(p.error))}`,
-        `*What to do:* ${faultAdvice(p.error, p.company.name)}`,
-      );
+  const head = headline(p);
+  const summary = [head];
+  if (p.handles.length) {
+    const shown = p.handles.slice(0, MAX_HANDLES).map(mrkdwnCode).join(', ');
+    const rest = p.handles.length - MAX_HANDLES;
+    summary.push(`Handles: ${shown}${rest > 0 ? ` and ${rest.toLocaleString('en-US')} more` : ''}`);
   }
-  if (p.handles.length)
-    lines.push(
-      `Handles: ${p.handles
-        .slice(0, 10)
-        .map((h) => `\`${h}\``)
-        .join(', ')}${p.handles.length > 10 ? ', …' : ''}`,
-    );
   if (p.counts.skippedRecent)
-    lines.push(`${plural(p.counts.skippedRecent, 'URL')} skipped: purged less than a minute before.`);
+    summary.push(`${plural(p.counts.skippedRecent, 'URL')} skipped: purged less than a minute before.`);
+  const blocks: KnownBlock[] = [section(fitLines(summary, SECTION_TEXT_MAX))];
+
+  const groups = groupFailures(p.failures, URLS_PER_FAILURE);
+  for (const g of groups.slice(0, MAX_FAILURE_GROUPS)) {
+    const lines = [
+      `:x: ${plural(g.count, 'URL')} not purged — ${mrkdwnEscape(errorLabel(g.error))}`,
+      ...g.sample.map((u) => urlItem(u)),
+    ];
+    blocks.push(
+      section(
+        fitLines(lines, SECTION_TEXT_MAX, {
+          hidden: g.count - g.sample.length,
+          more: (n) => `…and ${n.toLocaleString('en-US')} more`,
+          tail: [`*What to do:* ${faultAdvice(g.error, p.company.name)}`],
+        }),
+      ),
+    );
+  }
+  if (groups.length > MAX_FAILURE_GROUPS) {
+    blocks.push(
+      section(
+        `…and ${plural(groups.length - MAX_FAILURE_GROUPS, 'other error')} (${mrkdwnCode(`/purge status ${p.id}`)}).`,
+      ),
+    );
+  }
+  if (groups.length === 0 && p.rejected.length === 0 && p.status === 'failed' && p.error) {
+    blocks.push(
+      section(
+        fitLines([mrkdwnEscape(errorLabel(p.error))], SECTION_TEXT_MAX, {
+          tail: [`*What to do:* ${faultAdvice(p.error, p.company.name)}`],
+        }),
+      ),
+    );
+  }
+
   if (p.rejected.length) {
-    lines.push(`*Rejected by Dynamic Media* (${p.rejected.length}):`);
-    for (const r of p.rejected.slice(0, MAX_LISTED))
-      lines.push(`• ${mrkdwnEscape(clip(r.url, 200))} — ${mrkdwnEscape(clip(r.reason, 160))}`);
-    if (p.rejected.length > MAX_LISTED)
-      lines.push(`…and ${p.rejected.length - MAX_LISTED} more (\`/purge status ${p.id}\`).`);
-    lines.push('*What to do:* check those URLs (host, path, root ID), then purge the corrected ones.');
+    const items = p.rejected.slice(0, MAX_REJECTED_LISTED).map((r) => urlItem(r.url, r.reason));
+    const total = p.rejected.length;
+    const lines = [`*Rejected by Dynamic Media* (${total.toLocaleString('en-US')}):`, ...items];
+    const text = fitLines(lines, SECTION_TEXT_MAX, {
+      more: (n) => `…and ${n.toLocaleString('en-US')} more (${mrkdwnCode(`/purge status ${p.id}`)})`,
+      hidden: total - items.length,
+      tail: ['*What to do:* check those URLs (host, path, root ID), then purge the corrected ones.'],
+    });
+    blocks.push(section(text));
   }
-  if (p.status !== 'failed') {
-    for (const f of p.failures) {
-      lines.push(`:x: ${plural(f.urls.length, 'URL')} not purged — ${mrkdwnEscape(errorLabel(f.error))}`);
-      for (const u of f.urls.slice(0, 5)) lines.push(`• ${mrkdwnEscape(clip(u, 200))}`);
-      if (f.urls.length > 5) lines.push(`…and ${f.urls.length - 5} more`);
-      lines.push(`*What to do:* ${faultAdvice(f.error, p.company.name)}`);
-    }
-  }
-  const text = clip(lines.join('\n'), 3000);
-  return {
-    text: clip(lines[0] ?? `Purge ${p.id}`, 300),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-  };
+
+  return { text: clipMrkdwn(head, FALLBACK_TEXT_MAX), blocks };
 }
 
 /** The company channel's copy of a purge (design.md: `channel` in the purge config). */
 export function announcement(p: PurgeView): MessageContent {
-  const line = `:broom: <@${p.requester}> · ${plural(p.counts.total, 'URL')} of *${mrkdwnEscape(p.company.name)}* · \`${p.id}\`\n${stateLine(p)}`;
+  const lines = [
+    `:broom: <@${p.requester}> · ${plural(p.counts.total, 'URL')} of *${mrkdwnEscape(p.company.name)}* · ${mrkdwnCode(p.id)}`,
+    stateLine(p),
+  ];
   return {
-    text: `Purge ${p.id} of ${p.company.name} (${p.status})`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }],
+    text: clipMrkdwn(`Purge ${p.id} of ${mrkdwnEscape(p.company.name)} (${p.status})`, FALLBACK_TEXT_MAX),
+    blocks: [section(fitLines(lines, SECTION_TEXT_MAX))],
   };
 }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { COMPANY_BLOCK, FILE_BLOCK, PURGE_MODAL, URLS_BLOCK } from '../ids.js';
+import { ignoredNote, purgeFormView, rejectionSummary } from './modal.js';
+
+const companies = [
+  { name: 'JJEsquire', rootId: 'JJEsquire' },
+  { name: 'Example.com', rootId: 'Example.com' },
+];
+
+describe('purgeFormView', () => {
+  it('has the contract ids and block_id = action_id', () => {
+    const view = purgeFormView({ companies, privateMetadata: 'm' });
+    expect(view.callback_id).toBe(PURGE_MODAL);
+    const inputs = view.blocks.filter((b) => b.type === 'input') as { block_id: string; element: { action_id: string; type: string } }[];
+    expect(inputs.map((b) => [b.block_id, b.element.action_id, b.element.type])).toEqual([
+      [COMPANY_BLOCK, COMPANY_BLOCK, 'static_select'],
+      [URLS_BLOCK, URLS_BLOCK, 'plain_text_input'],
+      [FILE_BLOCK, FILE_BLOCK, 'file_input'],
+    ]);
+  });
+
+  it('preselects the only company, and none when there are several', () => {
+    const one = purgeFormView({ companies: companies.slice(0, 1), privateMetadata: 'm' });
+    const many = purgeFormView({ companies, privateMetadata: 'm' });
+    const select = (v: typeof one) => (v.blocks[0] as { element: { initial_option?: { value: string } } }).element;
+    expect(select(one).initial_option?.value).toBe('JJEsquire');
+    expect(select(many).initial_option).toBeUndefined();
+  });
+
+  it('never prefills more than Slack accepts', () => {
+    const view = purgeFormView({ companies, privateMetadata: 'm', initialUrls: 'x'.repeat(5000) });
+    const urls = view.blocks.find((b) => (b as { block_id?: string }).block_id === URLS_BLOCK) as {
+      element: { initial_value: string };
+    };
+    expect(urls.element.initial_value.length).toBe(3000);
+  });
+});
+
+describe('rejectionSummary', () => {
+  it('lists lines with reasons and the totals, within the limit', () => {
+    const rejected = Array.from({ length: 200 }, (_, i) => ({
+      input: `https://example.com/is/image/JJEsquire/${i}`,
+      line: i + 1,
+      reason: 'host example.com is not a delivery host of JJEsquire (allowed: s7d7.scene7.com)',
+    }));
+    const text = rejectionSummary(rejected, 5);
+    expect(text.length).toBeLessThanOrEqual(1900);
+    expect(text).toContain('Line 1: https://example.com/is/image/JJEsquire/0 — host example.com');
+    expect(text).toMatch(/…and \d+ more\./);
+    expect(text).toContain('200 of 205 lines cannot be purged');
+  });
+});
+
+describe('ignoredNote', () => {
+  it('is absent when nothing was ignored and escapes what it lists', () => {
+    expect(ignoredNote([])).toBeUndefined();
+    expect(ignoredNote([{ input: 'https://x/<b>', reason: 'not a Dynamic Media URL' }])).toContain('&lt;b&gt;');
+  });
+});
