@@ -1,55 +1,179 @@
+import { webApi } from '@slack/bolt';
+import { Redis } from 'ioredis';
+import { CompanyDirectory } from './access/company-directory.js';
+import { cachedMembersOf } from './access/ips-members-cache.js';
+import { AccessPolicy } from './access/policy.js';
 import type { Env, PurgeConfig } from './config/types.js';
 import { type ReadinessCheck, readinessRoutes } from './http/readiness.js';
 import { healthRoutes, type Route } from './http/routes.js';
-import { startHttpServer } from './http/server.js';
+import { IpsClient } from './ips/client.js';
 import type { Logger } from './log.js';
-
-const HTTP_DRAIN_MS = 3000;
+import { createPurgeEngine, type EngineDeps, type PurgeEngine } from './purge/engine.js';
+import { purgeKeys } from './purge/keys.js';
+import { createSlackApp, interactiveClientOptions } from './slack/app.js';
+import type { SlackDeps } from './slack/deps.js';
+import { ModalContextCodec } from './slack/modal-context.js';
+import { SlackNotifier } from './slack/notifier.js';
+import { PrefillStore } from './slack/prefill-store.js';
+import { slackUserLookup } from './slack/user-lookup.js';
+import { APP_NAME, APP_VERSION } from './version.js';
 
 export interface AppOptions {
   logger: Logger;
-  /** Interface to listen on; unset = every interface (containers). Tests pass 127.0.0.1. */
-  host?: string;
+  /** Test hooks: shorter engine timings. */
+  engine?: Pick<EngineDeps, 'worker' | 'tuning'>;
+  /** Time a modal submission may work before Slack is answered with a "checking" view. */
+  ackBudgetMs?: number;
+  /** Retry delay while companies are not resolved yet. */
+  companyRetryMs?: number;
 }
 
 export interface RunningApp {
   /** The HTTP port actually bound (differs from env.port when that is 0). */
   port: number;
+  mode: 'http' | 'socket';
   isShuttingDown(): boolean;
+  engine: PurgeEngine;
+  directory: CompanyDirectory;
   /** Idempotent. Flips readiness first, then tears down in reverse order of start. */
   stop(): Promise<void>;
 }
 
 /**
- * The composition root's body: builds every part from the config and starts it. Later parts
- * (Redis, IPS client, purge service and workers, Slack receiver, metrics) are added here, each
- * contributing its readiness checks, its routes and a step in `stop()`.
+ * Composition root: config → Redis → IPS company resolution → workers → Slack receiver. Company
+ * resolution retries in the background; `/readyz` says what is missing meanwhile.
  */
 export async function start(env: Env, config: PurgeConfig, options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
+  const keys = purgeKeys(env.redisPrefix);
+  const keyPrefix = `${keys.tag}:`;
 
-  // Seams: a Redis ping and "every configured company resolved" join this list; the metrics
-  // route joins `routes`. In HTTP mode the Bolt receiver will own the port and take `routes`
-  // as `customRoutes`.
-  const checks: ReadinessCheck[] = [];
+  const redis = new Redis(env.redisUrl, {
+    maxRetriesPerRequest: 1,
+    connectionName: `${env.redisPrefix}-app`,
+  });
+  redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
+
+  const ips = new IpsClient({
+    url: env.ipsApiUrl,
+    user: env.ipsUser,
+    password: env.ipsPassword,
+    apiVersion: env.ipsApiVersion,
+    appName: APP_NAME,
+    appVersion: APP_VERSION,
+    tuning: config.ips,
+  });
+  const directory = new CompanyDirectory({
+    companies: config.companies,
+    ips,
+    logger,
+    ...(options.companyRetryMs ? { retryMs: options.companyRetryMs } : {}),
+  });
+
+  // Lookups for interactive paths fail fast; notifications wait out rate limits (Retry-After).
+  const lookupClient = new webApi.WebClient(env.slackBotToken, interactiveClientOptions(env.slackApiUrl));
+  const notifyClient = new webApi.WebClient(env.slackBotToken, {
+    slackApiUrl: env.slackApiUrl,
+    retryConfig: { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true },
+    timeout: 15_000,
+  });
+  notifyClient.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number) =>
+    logger.warn({ retryAfterSeconds: seconds }, 'Slack rate limit'),
+  );
+
+  let engine: PurgeEngine | undefined;
+  const notifier = new SlackNotifier({
+    client: notifyClient,
+    redis,
+    keyPrefix,
+    load: async (id) => engine?.service.get(id),
+    companyChannel: (name) => directory.get(name)?.channel,
+    logger,
+    retentionSeconds: Math.round(config.engine.retentionDays * 86_400),
+  });
+  engine = createPurgeEngine({
+    redisUrl: env.redisUrl,
+    prefix: env.redisPrefix,
+    ips,
+    notifier,
+    config,
+    logger,
+    ...options.engine,
+  });
+
+  const policy = new AccessPolicy({
+    access: config.access,
+    lookupUser: slackUserLookup(lookupClient),
+    ...(config.access.verifyWithIps ? { membersOf: cachedMembersOf(ips, redis, keyPrefix) } : {}),
+  });
+  const deps: SlackDeps = {
+    companies: directory,
+    policy,
+    purges: engine.service,
+    notifier,
+    limits: config.limits,
+    contexts: new ModalContextCodec(env.slackSigningSecret ?? env.slackBotToken),
+    prefills: new PrefillStore(redis, keyPrefix),
+    botToken: env.slackBotToken,
+    logger,
+    ackBudgetMs: options.ackBudgetMs ?? 2200,
+  };
+
+  let slackAuth: { ok: boolean; detail?: string } = { ok: false, detail: 'not checked yet' };
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'redis',
+      check: async () => ({ ok: (await redis.ping()) === 'PONG' }),
+    },
+    {
+      name: 'ips companies',
+      check: async () => {
+        const s = directory.status();
+        return s.ready
+          ? { ok: true, detail: `${s.resolved.length} resolved` }
+          : { ok: false, detail: s.missing.map((m) => `${m.name}: ${m.error}`).join('; ') };
+      },
+    },
+    { name: 'slack auth', check: async () => slackAuth },
+  ];
   const routes: Route[] = [
     ...healthRoutes({ isShuttingDown }),
     ...readinessRoutes({ isShuttingDown, checks }),
   ];
 
-  const http = await startHttpServer(routes, env.port, options.host, { logger });
+  void directory.start().catch((err: unknown) => logger.error({ err }, 'company resolution failed'));
+  await engine.startWorkers();
+  const slack = createSlackApp({ env, routes, logger }, deps);
+  const port = await slack.start();
+  lookupClient.auth.test().then(
+    (res) => {
+      slackAuth = { ok: true, detail: `${res.team ?? ''} as ${res.user ?? ''}`.trim() };
+    },
+    (err: unknown) => {
+      slackAuth = { ok: false, detail: (err as { data?: { error?: string } }).data?.error ?? String(err) };
+      logger.error({ err: slackAuth.detail }, 'Slack auth.test failed');
+    },
+  );
 
   let stopping: Promise<void> | undefined;
   return {
-    port: http.port,
+    port,
+    mode: slack.mode,
     isShuttingDown,
+    engine,
+    directory,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
-        // Slack gives a request 3 s; in-flight ones get that long, within the configured deadline.
-        await http.close(Math.min(HTTP_DRAIN_MS, config.engine.shutdownDeadlineMs));
+        await slack
+          .stop()
+          .catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
+        directory.stop();
+        await engine.close(config.engine.shutdownDeadlineMs);
+        await ips.close();
+        await redis.quit().catch(() => redis.disconnect());
       })();
       return stopping;
     },

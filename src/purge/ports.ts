@@ -1,0 +1,11 @@
+import type { PurgeView } from './model.js';
+
+/** How the engine tells the outside (Slack, a CLI…) what happened to a purge. */
+export interface Notifier {
+  /** queued (with nextAttemptAt when waiting), submitting, clearing. At least once; must be idempotent. */
+  progress(purge: PurgeView): Promise<void>;
+  /** done or partial. Exactly once, never before dueAt. Throwing makes the engine retry later. */
+  confirmed(purge: PurgeView): Promise<void>;
+  /** failed. Exactly once. Throwing makes the engine retry later. */
+  failed(purge: PurgeView): Promise<void>;
+}

@@ -1,0 +1,344 @@
+import type { Redis } from 'ioredis';
+import { decodeUrls, encodeUrls } from './codec.js';
+import { PurgeDataError } from './errors.js';
+import type { PurgeKeys } from './keys.js';
+import { LuaScript } from './lua.js';
+import { isFinal, type PurgeRecord } from './model.js';
+import { type RecentBatch, RecentIndex } from './recent-index.js';
+import { UrlCache } from './url-cache.js';
+
+/**
+ * Redis layout of one purge: a hash `{p}:purge:<id>` with
+ *   r = record JSON (everything but URLs), v = version (compare-and-set), u = deflated URLs,
+ *   k = deflated skipped-recent URLs (absent when none), n = when the final notice was sent.
+ * Around it: the dedupe key, the user/company indexes, the per-company recent-submission index,
+ * the notification claim and the `active` outbox.
+ */
+
+const CREATE = new LuaScript(
+  'purge-create',
+  `
+local dup = redis.call('GET', KEYS[2])
+if dup then return {'duplicate', dup} end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'collision'} end
+redis.call('HSET', KEYS[1], 'r', ARGV[2], 'v', '1', 'u', ARGV[3])
+if string.len(ARGV[4]) > 0 then redis.call('HSET', KEYS[1], 'k', ARGV[4]) end
+if tonumber(ARGV[5]) > 0 then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[5]) end
+redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
+for i = 4, 5 do
+  redis.call('ZADD', KEYS[i], ARGV[6], ARGV[1])
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[7]) + 1))
+  redis.call('EXPIRE', KEYS[i], ARGV[8])
+end
+return {'created'}
+`,
+);
+
+const UPDATE = new LuaScript(
+  'purge-update',
+  `
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then return -1 end
+if v ~= ARGV[1] then return 0 end
+local nv = tonumber(v) + 1
+redis.call('HSET', KEYS[1], 'r', ARGV[2], 'v', nv)
+if tonumber(ARGV[3]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+if #ARGV >= 6 then
+  local now = tonumber(ARGV[5])
+  for i = 6, #ARGV do redis.call('ZADD', KEYS[2], now, ARGV[i]) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[4]))
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+return nv
+`,
+);
+
+const CLAIM = new LuaScript(
+  'purge-claim-notice',
+  `
+if redis.call('HGET', KEYS[1], 'n') then return {'sent', 0} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'ok', 0} end
+return {'busy', redis.call('PTTL', KEYS[2])}
+`,
+);
+
+const RELEASE = new LuaScript(
+  'purge-release-claim',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+);
+
+const MARK_SENT = new LuaScript(
+  'purge-mark-sent',
+  `
+redis.call('HSET', KEYS[1], 'n', ARGV[3])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('ZREM', KEYS[3], ARGV[2])
+if tonumber(ARGV[4]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+return 1
+`,
+);
+
+export interface StoredPurge {
+  record: PurgeRecord;
+  /** Compare-and-set version of `record`. */
+  version: string;
+  /** When the final notice (confirmed/failed) was sent; undefined until then. */
+  notifiedAt: number | undefined;
+  urls: readonly string[];
+  skipped: readonly string[];
+}
+
+export interface NewPurge {
+  record: PurgeRecord;
+  urls: readonly string[];
+  skipped: readonly string[];
+  dedupeHash: string;
+  dedupeMs: number;
+}
+
+export type CreateResult = { kind: 'created' } | { kind: 'duplicate'; id: string } | { kind: 'collision' };
+
+export interface Mutation {
+  record: PurgeRecord;
+  /** Batches just submitted, as `[from, to)` ranges, recorded in the company's recent index. */
+  submittedRanges?: readonly { from: number; to: number }[];
+}
+
+export interface MutateResult {
+  purge: StoredPurge;
+  /** False when `change` found nothing to do. */
+  written: boolean;
+}
+
+export type ClaimResult = { kind: 'ok' } | { kind: 'sent' } | { kind: 'busy'; retryInMs: number };
+
+export interface PurgeStoreOptions {
+  retentionSeconds: number;
+  /** Entries kept in each user/company index. */
+  indexLimit: number;
+  /** How long a URL counts as recently purged (ms); 0 disables the recent index. */
+  recentWindowMs: number;
+}
+
+function isRecord(value: unknown): value is PurgeRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<PurgeRecord>;
+  return typeof v.id === 'string' && typeof v.status === 'string' && Array.isArray(v.batches);
+}
+
+function parseRecord(json: string, key: string): PurgeRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new PurgeDataError(`${key}: record is not JSON (${(err as Error).message})`);
+  }
+  if (!isRecord(parsed)) throw new PurgeDataError(`${key}: record has an unexpected shape`);
+  return parsed;
+}
+
+function recentMember(id: string, from: number, to: number): string {
+  return `${id}|${from}|${to}`;
+}
+
+function parseRecentMember(member: string): { id: string; from: number; to: number } | undefined {
+  const [id, from, to] = member.split('|');
+  const f = Number(from);
+  const t = Number(to);
+  if (!id || !Number.isInteger(f) || !Number.isInteger(t)) return undefined;
+  return { id, from: f, to: t };
+}
+
+/** All Redis reads and writes of purges. Stateless apart from a cache of immutable URL lists. */
+export class PurgeStore {
+  private readonly cache = new UrlCache();
+  private readonly recent = new RecentIndex((id) => this.urlsOf(id));
+
+  constructor(
+    readonly redis: Redis,
+    readonly keys: PurgeKeys,
+    readonly options: PurgeStoreOptions,
+  ) {}
+
+  async create(p: NewPurge): Promise<CreateResult> {
+    const { record } = p;
+    const reply = (await CREATE.run(
+      this.redis,
+      [
+        this.keys.purge(record.id),
+        this.keys.dedupe(p.dedupeHash),
+        this.keys.active(),
+        this.keys.userIndex(record.requester),
+        this.keys.companyIndex(record.company.name),
+      ],
+      [
+        record.id,
+        JSON.stringify(record),
+        encodeUrls(p.urls),
+        encodeUrls(p.skipped),
+        Math.max(0, Math.round(p.dedupeMs)),
+        record.createdAt,
+        this.options.indexLimit,
+        this.options.retentionSeconds,
+      ],
+    )) as [string, string?];
+    if (reply[0] === 'created') {
+      this.cache.set(record.id, { urls: p.urls, skipped: p.skipped });
+      return { kind: 'created' };
+    }
+    if (reply[0] === 'duplicate' && reply[1] !== undefined) return { kind: 'duplicate', id: reply[1] };
+    return { kind: 'collision' };
+  }
+
+  /** The purge with its URLs, or undefined when it does not exist (never did, or expired). */
+  async load(id: string): Promise<StoredPurge | undefined> {
+    const key = this.keys.purge(id);
+    const cached = this.cache.get(id);
+    if (cached) {
+      const [r, v, n] = await this.redis.hmget(key, 'r', 'v', 'n');
+      if (r == null || v == null) return undefined;
+      return { record: parseRecord(r, key), version: v, notifiedAt: n ? Number(n) : undefined, ...cached };
+    }
+    const [r, v, n, u, k] = await this.redis.hmgetBuffer(key, 'r', 'v', 'n', 'u', 'k');
+    if (r == null || v == null) return undefined;
+    const urls = { urls: decodeUrls(u ?? Buffer.alloc(0)), skipped: decodeUrls(k ?? Buffer.alloc(0)) };
+    this.cache.set(id, urls);
+    return {
+      record: parseRecord(r.toString('utf8'), key),
+      version: v.toString('utf8'),
+      notifiedAt: n ? Number(n.toString('utf8')) : undefined,
+      ...urls,
+    };
+  }
+
+  /** Several purges at once (one round trip for the records), skipping missing ones, in order. */
+  async loadMany(ids: readonly string[]): Promise<StoredPurge[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.purge(id), 'r', 'v', 'n');
+    const replies = (await pipeline.exec()) ?? [];
+    const out: StoredPurge[] = [];
+    for (const [i, id] of ids.entries()) {
+      const [err, value] = replies[i] ?? [null, null];
+      if (err) throw err;
+      const [r, v, n] = (value as (string | null)[] | null) ?? [];
+      if (r == null || v == null) continue;
+      const urls = await this.urlsOf(id);
+      if (!urls) continue;
+      out.push({
+        record: parseRecord(r, this.keys.purge(id)),
+        version: v,
+        notifiedAt: n ? Number(n) : undefined,
+        ...urls,
+      });
+    }
+    return out;
+  }
+
+  private async urlsOf(
+    id: string,
+  ): Promise<{ urls: readonly string[]; skipped: readonly string[] } | undefined> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const [u, k] = await this.redis.hmgetBuffer(this.keys.purge(id), 'u', 'k');
+    if (u == null) return undefined;
+    const urls = { urls: decodeUrls(u), skipped: decodeUrls(k ?? Buffer.alloc(0)) };
+    this.cache.set(id, urls);
+    return urls;
+  }
+
+  /**
+   * Compare-and-set loop: applies `change` to `current` (or to a fresh read after a conflict)
+   * and writes it only if nobody wrote in between. `change` returns undefined for "nothing to do".
+   * Returns the purge as written (`written`) or as found when unchanged, or undefined if it is gone.
+   */
+  async mutate(
+    id: string,
+    change: (current: StoredPurge) => Mutation | undefined,
+    current?: StoredPurge,
+  ): Promise<MutateResult | undefined> {
+    let cur = current ?? (await this.load(id));
+    for (let tries = 0; cur && tries < 50; tries++) {
+      const m = change(cur);
+      if (!m) return { purge: cur, written: false };
+      const now = Date.now();
+      const record: PurgeRecord = { ...m.record, updatedAt: now };
+      const ttl = isFinal(record.status) ? this.options.retentionSeconds : 0;
+      const recent =
+        this.options.recentWindowMs > 0 && m.submittedRanges
+          ? m.submittedRanges.map((r) => recentMember(id, r.from, r.to))
+          : [];
+      const reply = await UPDATE.run(
+        this.redis,
+        [this.keys.purge(id), this.keys.recent(record.company.handle)],
+        [cur.version, JSON.stringify(record), ttl, this.options.recentWindowMs, now, ...recent],
+      );
+      if (typeof reply === 'number' && reply > 0) {
+        return { purge: { ...cur, record, version: String(reply) }, written: true };
+      }
+      if (reply === -1) return undefined;
+      cur = await this.load(id);
+    }
+    if (cur) throw new PurgeDataError(`purge ${id}: too many concurrent updates`);
+    return undefined;
+  }
+
+  /** Which of `candidates` were submitted for this company at or after `sinceMs`. */
+  async recentlySubmitted(companyHandle: string, candidates: readonly string[], sinceMs: number): Promise<Set<string>> {
+    if (this.options.recentWindowMs <= 0 || candidates.length === 0) return new Set();
+    const raw = await this.redis.zrangebyscore(this.keys.recent(companyHandle), sinceMs, '+inf', 'WITHSCORES');
+    const live: { member: string; batch: RecentBatch }[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const member = raw[i]!;
+      const parsed = parseRecentMember(member);
+      if (parsed) live.push({ member, batch: { ...parsed, at: Number(raw[i + 1]) } });
+    }
+    return this.recent.recent(companyHandle, live, candidates, sinceMs);
+  }
+
+  async dedupeTarget(hash: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.dedupe(hash))) ?? undefined;
+  }
+
+  async latestIds(indexKey: string, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    return this.redis.zrevrange(indexKey, 0, limit - 1);
+  }
+
+  /** Purges in the outbox created before `beforeMs`, oldest first. */
+  async activeIds(beforeMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.active(), '-inf', beforeMs, 'LIMIT', 0, limit);
+  }
+
+  async removeActive(id: string): Promise<void> {
+    await this.redis.zrem(this.keys.active(), id);
+  }
+
+  /** Claims the right to send the final notice for `leaseMs` (SET NX PX), unless it was sent. */
+  async claimNotice(id: string, token: string, leaseMs: number): Promise<ClaimResult> {
+    const [kind, ttl] = (await CLAIM.run(
+      this.redis,
+      [this.keys.purge(id), this.keys.claim(id)],
+      [token, leaseMs],
+    )) as [string, number];
+    if (kind === 'ok') return { kind: 'ok' };
+    if (kind === 'sent') return { kind: 'sent' };
+    return { kind: 'busy', retryInMs: Math.max(0, ttl) };
+  }
+
+  async releaseNotice(id: string, token: string): Promise<void> {
+    await RELEASE.run(this.redis, [this.keys.claim(id)], [token]);
+  }
+
+  /** Records for good that the final notice went out, and leaves the outbox. */
+  async markNoticeSent(id: string, token: string, at: number): Promise<void> {
+    await MARK_SENT.run(
+      this.redis,
+      [this.keys.purge(id), this.keys.claim(id), this.keys.active()],
+      [token, id, at, this.options.retentionSeconds],
+    );
+  }
+}
