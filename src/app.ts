@@ -4,8 +4,10 @@ import { CompanyDirectory } from './access/company-directory.js';
 import { cachedMembersOf } from './access/ips-members-cache.js';
 import { AccessPolicy } from './access/policy.js';
 import type { Env, PurgeConfig } from './config/types.js';
+import { createMetrics, metricsRoutes } from './http/metrics.js';
 import { type ReadinessCheck, readinessRoutes } from './http/readiness.js';
 import { healthRoutes, type Route } from './http/routes.js';
+import { instrumentedFetch, instrumentIps, instrumentNotifier, instrumentPolicy } from './instrument.js';
 import { IpsClient } from './ips/client.js';
 import type { Logger } from './log.js';
 import { createPurgeEngine, type EngineDeps, type PurgeEngine } from './purge/engine.js';
@@ -56,7 +58,9 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   });
   redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
 
-  const ips = new IpsClient({
+  let engine: PurgeEngine | undefined;
+  const metrics = createMetrics({ queueCounts: async () => (engine ? engine.queueCounts() : {}) });
+  const ipsClient = new IpsClient({
     url: env.ipsApiUrl,
     user: env.ipsUser,
     password: env.ipsPassword,
@@ -65,6 +69,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     appVersion: APP_VERSION,
     tuning: config.ips,
   });
+  const ips = instrumentIps(ipsClient, metrics);
   const directory = new CompanyDirectory({
     companies: config.companies,
     ips,
@@ -73,9 +78,14 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   });
 
   // Lookups for interactive paths fail fast; notifications wait out rate limits (Retry-After).
-  const lookupClient = new webApi.WebClient(env.slackBotToken, interactiveClientOptions(env.slackApiUrl));
+  const fetch = instrumentedFetch(metrics);
+  const lookupClient = new webApi.WebClient(env.slackBotToken, {
+    ...interactiveClientOptions(env.slackApiUrl),
+    fetch,
+  });
   const notifyClient = new webApi.WebClient(env.slackBotToken, {
     slackApiUrl: env.slackApiUrl,
+    fetch,
     retryConfig: { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true },
     timeout: 15_000,
   });
@@ -83,8 +93,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     logger.warn({ retryAfterSeconds: seconds }, 'Slack rate limit'),
   );
 
-  let engine: PurgeEngine | undefined;
-  const notifier = new SlackNotifier({
+  const slackNotifier = new SlackNotifier({
     client: notifyClient,
     redis,
     keyPrefix,
@@ -97,22 +106,25 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     redisUrl: env.redisUrl,
     prefix: env.redisPrefix,
     ips,
-    notifier,
+    notifier: instrumentNotifier(slackNotifier, metrics),
     config,
     logger,
     ...options.engine,
   });
 
-  const policy = new AccessPolicy({
-    access: config.access,
-    lookupUser: slackUserLookup(lookupClient),
-    ...(config.access.verifyWithIps ? { membersOf: cachedMembersOf(ips, redis, keyPrefix) } : {}),
-  });
+  const policy = instrumentPolicy(
+    new AccessPolicy({
+      access: config.access,
+      lookupUser: slackUserLookup(lookupClient),
+      ...(config.access.verifyWithIps ? { membersOf: cachedMembersOf(ips, redis, keyPrefix) } : {}),
+    }),
+    metrics,
+  );
   const deps: SlackDeps = {
     companies: directory,
     policy,
     purges: engine.service,
-    notifier,
+    notifier: slackNotifier,
     limits: config.limits,
     contexts: new ModalContextCodec(env.slackSigningSecret ?? env.slackBotToken),
     prefills: new PrefillStore(redis, keyPrefix),
@@ -141,11 +153,12 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   const routes: Route[] = [
     ...healthRoutes({ isShuttingDown }),
     ...readinessRoutes({ isShuttingDown, checks }),
+    ...metricsRoutes(metrics.registry),
   ];
 
   void directory.start().catch((err: unknown) => logger.error({ err }, 'company resolution failed'));
   await engine.startWorkers();
-  const slack = createSlackApp({ env, routes, logger }, deps);
+  const slack = createSlackApp({ env, routes, logger, fetch }, deps);
   const port = await slack.start();
   lookupClient.auth.test().then(
     (res) => {
@@ -172,7 +185,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
           .catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         directory.stop();
         await engine.close(config.engine.shutdownDeadlineMs);
-        await ips.close();
+        await ipsClient.close();
         await redis.quit().catch(() => redis.disconnect());
       })();
       return stopping;

@@ -11,6 +11,8 @@ export interface SlackAppOptions {
   /** Health, readiness and metrics: served on the same port in both modes. */
   routes: CustomRoute[];
   logger: Logger;
+  /** fetch for the Web API client (metrics instrumentation). */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface SlackApp {
@@ -55,7 +57,7 @@ export function createSlackApp(o: SlackAppOptions, deps: SlackDeps): SlackApp {
     token: o.env.slackBotToken,
     receiver,
     logger,
-    clientOptions: interactiveClientOptions(o.env.slackApiUrl),
+    clientOptions: { ...interactiveClientOptions(o.env.slackApiUrl), ...(o.fetch ? { fetch: o.fetch } : {}) },
   });
   app.error(async (err) => {
     o.logger.error({ err }, 'unhandled Slack listener error');
