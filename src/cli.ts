@@ -5,12 +5,15 @@ const USAGE = `Usage: ${APP_NAME} <command>
 
 Commands:
   start      run the Slack app (what \`npm start\` does)
+  doctor     check the environment, config file, Redis, IPS and Slack before starting
   version    print the version
   help       print this text
 
 Settings come from environment variables and the purge config file (PURGE_CONFIG,
 default ./purge.config.yml); README.md lists them all.
 `;
+
+const DOCTOR_EXIT_GRACE_MS = 2000;
 
 async function run(args: readonly string[]): Promise<number> {
   const [command] = args;
@@ -19,6 +22,13 @@ async function run(args: readonly string[]): Promise<number> {
       // main.js starts on import and owns the process from then on.
       await import('./main.js');
       return 0;
+    case 'doctor': {
+      const { runDoctor } = await import('./doctor/run.js');
+      const code = await runDoctor(process.env, (line) => process.stdout.write(`${line}\n`));
+      // Every check closes what it opened; should a socket linger anyway, doctor still ends.
+      setTimeout(() => process.exit(code), DOCTOR_EXIT_GRACE_MS).unref();
+      return code;
+    }
     case 'version':
     case '--version':
     case '-v':

@@ -36,6 +36,12 @@ export interface SlackSimulatorOptions {
   teamId?: string;
   botUserId?: string;
   botId?: string;
+  /**
+   * Scopes of the bot token. When set, every call made with it is answered with an
+   * `x-oauth-scopes` header listing them, as Slack does (WebClient exposes them on
+   * `response_metadata.scopes`); when unset, no such header is sent.
+   */
+  scopes?: string[];
 }
 
 export type SlackChannelType = 'public' | 'private' | 'im';

@@ -174,7 +174,10 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
       const handler = METHODS.get(method);
       if (!handler) body = { ok: false, error: 'unknown_method' };
       else if (token !== botToken) body = { ok: false, error: 'invalid_auth' };
-      else body = handler(state, args);
+      else {
+        body = handler(state, args);
+        if (options.scopes) headers = { 'x-oauth-scopes': options.scopes.join(',') };
+      }
     }
     record({ method, args, token, at, response: body, status });
     sendJson(res, status, body, headers);

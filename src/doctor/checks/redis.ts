@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { redactUrl } from '../../config/summary.js';
+import type { Env } from '../../config/types.js';
+import { type CheckResult, fail, ok } from '../types.js';
+import { assessRedis, parseInfo, type Read, type RedisFacts } from './redis-assess.js';
+
+const NAME = 'redis';
+
+/** The hash tag every key and queue of the app starts with (design.md: cluster-safe prefix). */
+export function redisTag(prefix: string): string {
+  return `{${prefix}}`;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function read<T>(work: () => Promise<T>): Promise<Read<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (err) {
+    return { ok: false, error: message(err) };
+  }
+}
+
+/** `CONFIG GET name` → its value; throws when CONFIG is disabled or renamed. */
+async function configGet(redis: Redis, name: string): Promise<string> {
+  const reply = await redis.call('CONFIG', 'GET', name);
+  if (Array.isArray(reply) && typeof reply[1] === 'string') return reply[1];
+  throw new Error(`unexpected CONFIG GET ${name} reply`);
+}
+
+async function gatherFacts(redis: Redis, tag: string): Promise<RedisFacts> {
+  const server = parseInfo(await redis.info('server'));
+  const persistence = parseInfo(await redis.info('persistence'));
+  const probe = `${tag}:doctor:${randomBytes(6).toString('hex')}`;
+  return {
+    version: server.get('redis_version'),
+    mode: server.get('redis_mode'),
+    maxmemoryPolicy: await read(() => configGet(redis, 'maxmemory-policy')),
+    aofEnabled: persistence.get('aof_enabled') === '1',
+    rdbSave: await read(() => configGet(redis, 'save')),
+    write: await read(async () => {
+      // Expires by itself should the DEL never arrive.
+      await redis.set(probe, '1', 'PX', 60_000);
+      await redis.del(probe);
+      return true as const;
+    }),
+  };
+}
+
+function connectFix(error: string): string {
+  if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(error)) {
+    return 'put the right credentials in REDIS_URL: redis://:password@host:port, or redis://user:password@host:port with ACLs';
+  }
+  return 'start Redis or point REDIS_URL at it (redis://host:port, rediss:// for TLS) and check the network path';
+}
+
+/**
+ * Connects once (no retry loop, short timeouts), then reads what the app depends on. The URL is
+ * shown without its password.
+ */
+export async function checkRedis(env: Env, timeoutMs: number, signal: AbortSignal): Promise<CheckResult[]> {
+  const shown = redactUrl(env.redisUrl);
+  const tag = redisTag(env.redisPrefix);
+  let lastError: string | undefined;
+  const redis = new Redis(env.redisUrl, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    reconnectOnError: () => false,
+    enableOfflineQueue: false,
+    connectionName: 'dm-purge-doctor',
+  });
+  // The connect() rejection only says "Connection is closed"; the reason arrives as an event.
+  redis.on('error', (err: unknown) => {
+    lastError = message(err);
+  });
+  const onAbort = () => redis.disconnect();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    try {
+      await redis.connect();
+    } catch (err) {
+      const error = lastError ?? message(err);
+      return [fail(NAME, `cannot connect to ${shown}: ${error}`, connectFix(error))];
+    }
+    let facts: RedisFacts;
+    try {
+      facts = await gatherFacts(redis, tag);
+    } catch (err) {
+      const error = message(err);
+      return [fail(NAME, `${shown} connected but INFO failed: ${error}`, connectFix(error))];
+    }
+    return [ok(NAME, `${shown} answers`), ...assessRedis(facts, tag)];
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    redis.disconnect();
+  }
+}
