@@ -19,6 +19,7 @@ import { PurgeService } from './service.js';
 import { PurgeStore } from './store.js';
 import { SubmitProcessor } from './submit-worker.js';
 import { TokenBucket } from './token-bucket.js';
+import { UrlCache } from './url-cache.js';
 
 /** Knobs with production defaults; tests shorten the timings. */
 export interface EngineTuning {
@@ -103,7 +104,8 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   });
   attachErrorLog(submitQueue, logger, 'submit queue');
   attachErrorLog(confirmQueue, logger, 'confirm queue');
-  const store = new PurgeStore(redis, keys, storeOptions);
+  const urlCache = new UrlCache();
+  const store = new PurgeStore(redis, keys, storeOptions, urlCache);
   const jobs = new BullJobScheduler(submitQueue, confirmQueue, jobRetry);
   const service = new PurgeService({ store, jobs, limits: config.limits, logger });
 
@@ -123,7 +125,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
     // Workers wait through Redis outages instead of failing jobs (BullMQ requires this).
     const workerRedis = new Redis(deps.redisUrl, { ...common, maxRetriesPerRequest: null });
     attachErrorLog(workerRedis, logger, 'worker redis');
-    const wStore = new PurgeStore(workerRedis, keys, storeOptions);
+    const wStore = new PurgeStore(workerRedis, keys, storeOptions, urlCache);
     const wSubmitQueue = new Queue<PurgeJobData>(SUBMIT_QUEUE, {
       connection: workerRedis,
       prefix: keys.tag,
@@ -207,26 +209,27 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
     running = undefined;
     if (r) {
       clearInterval(r.timer);
-      // worker.close() waits for running jobs with no timeout of its own.
-      let timedOut = false;
+      // worker.close() waits for running jobs with no timeout of its own, and a later
+      // close(true) only joins that wait. So: pause (stop fetching, wait for running jobs) under
+      // a timer, then close, forcing it when the deadline passed. A forced close stops renewing
+      // the locks, so another replica recovers those jobs as stalled.
       let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(r.workers.map((w) => w.close())),
-        new Promise<void>((resolve) => {
-          timeout = setTimeout(() => {
-            timedOut = true;
-            resolve();
-          }, deadlineMs);
+      const drained = Promise.all(r.workers.map((w) => w.pause(false))).then(() => false);
+      drained.catch(() => undefined);
+      const timedOut = await Promise.race([
+        drained,
+        new Promise<boolean>((resolve) => {
+          timeout = setTimeout(() => resolve(true), deadlineMs);
         }),
-      ]);
+      ]).catch(() => true);
       clearTimeout(timeout);
       if (timedOut) {
         logger.warn(
           { deadlineMs },
           'jobs still running at the shutdown deadline; they will be recovered as stalled',
         );
-        await Promise.all(r.workers.map((w) => w.close(true).catch(() => undefined)));
       }
+      await Promise.all(r.workers.map((w) => w.close(timedOut).catch(() => undefined)));
       await r.sweep.idle();
       await Promise.all(r.queues.map((q) => q.close().catch(() => undefined)));
       await quit(r.workerRedis);

@@ -62,7 +62,7 @@ export class RecoverySweep {
       const state = await queue.getJobState(jobId);
       if (LIVE_STATES.has(state)) continue;
       if (state !== 'unknown') await queue.remove(jobId);
-      if (submitting) await this.deps.jobs.enqueueSubmit(id);
+      if (submitting) await this.deps.jobs.enqueueSubmit(id, p.record.company.handle);
       else await this.deps.jobs.enqueueConfirm(id, p.record.dueAt ?? Date.now());
       readded++;
       logger.warn({ purgeId: id, status, jobState: state }, 'recovery sweep re-added a job');

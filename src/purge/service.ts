@@ -115,7 +115,7 @@ export class PurgeService {
         continue;
       }
       try {
-        await this.deps.jobs.enqueueSubmit(record.id);
+        await this.deps.jobs.enqueueSubmit(record.id, record.company.handle);
       } catch (err) {
         // The purge is recorded in the outbox; the recovery sweep adds the job.
         logger.warn({ purgeId: record.id, err }, 'could not enqueue the submit job; recovery will');

@@ -154,14 +154,18 @@ function parseRecentMember(member: string): { id: string; from: number; to: numb
 
 /** All Redis reads and writes of purges. Stateless apart from a cache of immutable URL lists. */
 export class PurgeStore {
-  private readonly cache = new UrlCache();
+  private readonly cache: UrlCache;
   private readonly recent = new RecentIndex((id) => this.urlsOf(id));
 
+  /** `cache` may be shared by the stores of one process (URL lists never change). */
   constructor(
     readonly redis: Redis,
     readonly keys: PurgeKeys,
     readonly options: PurgeStoreOptions,
-  ) {}
+    cache?: UrlCache,
+  ) {
+    this.cache = cache ?? new UrlCache();
+  }
 
   async create(p: NewPurge): Promise<CreateResult> {
     const { record } = p;
@@ -287,9 +291,18 @@ export class PurgeStore {
   }
 
   /** Which of `candidates` were submitted for this company at or after `sinceMs`. */
-  async recentlySubmitted(companyHandle: string, candidates: readonly string[], sinceMs: number): Promise<Set<string>> {
+  async recentlySubmitted(
+    companyHandle: string,
+    candidates: readonly string[],
+    sinceMs: number,
+  ): Promise<Set<string>> {
     if (this.options.recentWindowMs <= 0 || candidates.length === 0) return new Set();
-    const raw = await this.redis.zrangebyscore(this.keys.recent(companyHandle), sinceMs, '+inf', 'WITHSCORES');
+    const raw = await this.redis.zrangebyscore(
+      this.keys.recent(companyHandle),
+      sinceMs,
+      '+inf',
+      'WITHSCORES',
+    );
     const live: { member: string; batch: RecentBatch }[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const member = raw[i]!;

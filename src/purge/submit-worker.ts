@@ -10,7 +10,7 @@ import type { PurgeKeys } from './keys.js';
 import { type Batch, isFinal, type PurgeErrorInfo, type PurgeRecord, toView } from './model.js';
 import type { Notifier } from './ports.js';
 import type { Mutation, PurgeStore, StoredPurge } from './store.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { BucketDecision, TokenBucket } from './token-bucket.js';
 
 /** IPS answers a cdnCacheInvalidation with this code when a URL of the batch is not acceptable. */
 export const INVALID_PARAMETER = 30001;
@@ -101,11 +101,21 @@ export class SubmitProcessor {
 
   /** The BullMQ processor function. */
   readonly process = async (job: Job<PurgeJobData>, token?: string): Promise<void> => {
-    await this.run(job.data.purgeId, bullJobControl(job, token));
+    await this.run(job.data.purgeId, bullJobControl(job, token), job.data.companyHandle);
   };
 
-  async run(purgeId: string, control: JobControl): Promise<void> {
+  /**
+   * `companyHandle`, when the job carries it, lets the first token be taken while the purge loads
+   * (in the rare run that then has nothing to send, that token is simply not used).
+   */
+  async run(purgeId: string, control: JobControl, companyHandle?: string): Promise<void> {
     const { store, logger } = this.deps;
+    let early: Promise<BucketDecision> | undefined;
+    if (companyHandle !== undefined) {
+      early = this.deps.bucket.take(this.deps.keys.bucket(companyHandle));
+      // Observed here so a failed load cannot leave it unhandled.
+      early.catch(() => undefined);
+    }
     let p = await store.load(purgeId);
     if (!p) {
       logger.warn({ purgeId }, 'submit job for a purge that does not exist');
@@ -135,7 +145,11 @@ export class SubmitProcessor {
       if (batch.retryAt !== undefined && batch.retryAt > Date.now() + EARLY_TOLERANCE_MS) {
         await control.delayUntil(batch.retryAt);
       }
-      const decision = await this.deps.bucket.take(this.deps.keys.bucket(rec.company.handle));
+      const decision =
+        early && companyHandle === rec.company.handle
+          ? await early
+          : await this.deps.bucket.take(this.deps.keys.bucket(rec.company.handle));
+      early = undefined;
       if (!decision.allowed) {
         const waiting = await store.mutate(
           purgeId,
@@ -152,11 +166,25 @@ export class SubmitProcessor {
       }
       const range: Range = { from: batch.from, to: batch.to };
       const outcome = await this.send(rec.company.handle, p.urls.slice(range.from, range.to));
-      const after = await store.mutate(purgeId, (cur) => this.applyAndResolve(cur, range, outcome), p);
+      this.log(purgeId, range, outcome);
+      const planned = this.applyAndResolve(p, range, outcome);
+      const resolves = planned !== undefined && planned.record.status !== 'submitting';
+      if (resolves && planned.record.status === 'clearing')
+        await this.progress({ ...p, record: planned.record });
+      // The write is issued first and the confirm job right behind it on the same connection, so
+      // Redis applies them in that order and the job never sees the purge unresolved (one round
+      // trip less). Should the write lose a race, the confirm worker's own checks cover it.
+      const writing = store.mutate(
+        purgeId,
+        (cur) => (cur === p ? planned : this.applyAndResolve(cur, range, outcome)),
+        p,
+      );
+      const scheduling = resolves ? this.schedule(planned.record) : undefined;
+      const [after] = await Promise.all([writing, scheduling]);
       if (!after) return;
       p = after.purge;
       fresh = after.written;
-      this.log(purgeId, range, outcome);
+      if (fresh && resolves) return;
       const retried = p.record.batches.find((b) => sameRange(b, range) && b.status === 'pending');
       if (outcome.kind === 'retryable' && retried?.retryAt !== undefined) {
         await this.progress(p);
@@ -169,7 +197,8 @@ export class SubmitProcessor {
   private applyAndResolve(cur: StoredPurge, range: Range, outcome: Outcome): Mutation | undefined {
     const m = this.apply(cur, range, outcome);
     if (!m) return undefined;
-    const record: PurgeRecord = m.record.status === 'queued' ? { ...m.record, status: 'submitting' } : m.record;
+    const record: PurgeRecord =
+      m.record.status === 'queued' ? { ...m.record, status: 'submitting' } : m.record;
     const resolved = this.resolve({ ...cur, record });
     return { ...m, record: resolved ? resolved.record : record };
   }
@@ -294,10 +323,16 @@ export class SubmitProcessor {
     if (rec.status === 'clearing') {
       // Progress first: with a tiny estimatedSeconds the confirmation could otherwise overtake it.
       await this.progress(p);
-      await this.deps.jobs.enqueueConfirm(rec.id, rec.dueAt ?? Date.now());
+      await this.schedule(rec);
     } else if (isFinal(rec.status) && p.notifiedAt === undefined) {
-      await this.deps.jobs.enqueueConfirm(rec.id, Date.now());
+      await this.schedule(rec);
     }
+  }
+
+  /** The confirm job: at dueAt for a purge clearing, at once for one that failed. */
+  private async schedule(rec: PurgeRecord): Promise<void> {
+    const runAt = rec.status === 'clearing' ? (rec.dueAt ?? Date.now()) : Date.now();
+    await this.deps.jobs.enqueueConfirm(rec.id, runAt);
   }
 
   private async progress(p: StoredPurge): Promise<void> {

@@ -9,7 +9,7 @@ export class UrlCache {
   private readonly entries = new Map<string, CachedUrls>();
   private held = 0;
 
-  constructor(private readonly maxUrls = 200_000) {}
+  constructor(private readonly maxUrls = 256_000) {}
 
   get(id: string): CachedUrls | undefined {
     const hit = this.entries.get(id);
