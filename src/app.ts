@@ -20,6 +20,9 @@ import { PrefillStore } from './slack/prefill-store.js';
 import { slackUserLookup } from './slack/user-lookup.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
+/** How long a replica owns a confirmation it is sending before another may retry it. */
+const CLAIM_LEASE_MS = 300_000;
+
 export interface AppOptions {
   logger: Logger;
   /** Test hooks: shorter engine timings. */
@@ -86,7 +89,8 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   const notifyClient = new webApi.WebClient(env.slackBotToken, {
     slackApiUrl: env.slackApiUrl,
     fetch,
-    retryConfig: { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true },
+    // Bounded so a send finishes well inside the confirmation claim's lease (CLAIM_LEASE_MS).
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true },
     timeout: 15_000,
   });
   notifyClient.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number) =>
@@ -110,6 +114,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     config,
     logger,
     ...options.engine,
+    tuning: { claimLeaseMs: CLAIM_LEASE_MS, ...options.engine?.tuning },
   });
 
   const policy = instrumentPolicy(
