@@ -64,12 +64,19 @@ export interface Harness {
   base: string;
   prefix: string;
   env: Env;
-  /** Sends `/purge <text>` signed like Slack; returns the HTTP answer. */
+  /** Sends `/purge <text>` signed like Slack; returns the HTTP answer and the command's response_url. */
   command(
     text: string,
     userId: string,
     channelId?: string,
+  ): Promise<{ status: number; json: unknown; body: string; responseUrl: string; triggerId: string }>;
+  /** POSTs a raw body to `/slack/events`, signed (or mis-signed, or signed at `timestamp`) as told. */
+  post(
+    rawBody: string,
+    opts?: { timestamp?: number; badSignature?: boolean },
   ): Promise<{ status: number; json: unknown; body: string }>;
+  /** What reached `responseUrl` (ephemeral answers), waiting until at least `count` arrived. */
+  responsesTo(responseUrl: string, count?: number): Promise<Record<string, unknown>[]>;
   /** The purge modal as last opened or updated for this user's trigger (after any loading state). */
   modalFor(triggerId: string): Promise<ModalState>;
   /** Opens the modal with `/purge` and waits until it shows the form (or a message). */
@@ -89,7 +96,12 @@ export interface Harness {
     channelId: string,
     message: Record<string, unknown>,
   ): Promise<{ status: number; json: unknown; body: string; triggerId: string }>;
-  clickStatus(userId: string, purgeId: string, channelId: string): Promise<{ status: number }>;
+  /** Clicks "Details" on a purge message; Slack gives the click its own response_url. */
+  clickStatus(
+    userId: string,
+    purgeId: string,
+    channelId: string,
+  ): Promise<{ status: number; responseUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -177,18 +189,21 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     base,
     prefix,
     env,
-    command: (text, userId, channelId = 'C0PURGE') =>
-      postToSlackEndpoint(
+    async command(text, userId, channelId = 'C0PURGE') {
+      const responseUrl = slack.responseUrl();
+      const triggerId = `trig-${++triggerSeq}`;
+      const res = await postToSlackEndpoint(
         events,
-        slashCommandBody({
-          text,
-          userId,
-          channelId,
-          responseUrl: slack.responseUrl(),
-          triggerId: `trig-${++triggerSeq}`,
-        }),
+        slashCommandBody({ text, userId, channelId, responseUrl, triggerId }),
         SIGNING_SECRET,
-      ),
+      );
+      return { ...res, responseUrl, triggerId };
+    },
+    post: (rawBody, opts = {}) => postToSlackEndpoint(events, rawBody, SIGNING_SECRET, opts),
+    async responsesTo(responseUrl, count = 1) {
+      const mine = () => slack.responses.filter((r) => r.url === responseUrl).map((r) => r.body);
+      return until(() => (mine().length >= count ? mine() : undefined), 10_000);
+    },
     modalFor,
     async openModal(userId, text = '', channelId = 'C0PURGE') {
       const triggerId = `trig-${++triggerSeq}`;
@@ -236,19 +251,23 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       );
       return { ...res, triggerId };
     },
-    clickStatus: (userId, purgeId, channelId) =>
-      postToSlackEndpoint(
-        events,
-        blockActionsBody({
-          userId,
-          channelId,
-          messageTs: '1.000001',
-          actions: [
-            { type: 'button', action_id: 'purge_status', block_id: 'b', value: purgeId, action_ts: '1.2' },
-          ],
-        }),
-        SIGNING_SECRET,
-      ),
+    async clickStatus(userId, purgeId, channelId) {
+      const responseUrl = slack.responseUrl();
+      const body = blockActionsBody({
+        userId,
+        channelId,
+        messageTs: '1.000001',
+        actions: [
+          { type: 'button', action_id: 'purge_status', block_id: 'b', value: purgeId, action_ts: '1.2' },
+        ],
+      });
+      // Slack sends block_actions from a message with a response_url for answering the clicker.
+      const payload = JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as Record<string, unknown>;
+      payload.response_url = responseUrl;
+      const signed = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const res = await postToSlackEndpoint(events, signed, SIGNING_SECRET);
+      return { status: res.status, responseUrl };
+    },
     async close() {
       await app.stop();
       await Promise.all([ips.close(), slack.close()]);

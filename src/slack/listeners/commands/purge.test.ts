@@ -18,6 +18,10 @@ describe('parsePurgeCommand', () => {
       'https://s7d7.scene7.com/is/image/JJEsquire/1?$p$ 11008048',
       { kind: 'open', prefill: 'https://s7d7.scene7.com/is/image/JJEsquire/1?$p$ 11008048' },
     ],
+    [
+      'https://s7d7.scene7.com/is/image/JJEsquire/1?$p$&amp;wid=200 &lt;x&gt;',
+      { kind: 'open', prefill: 'https://s7d7.scene7.com/is/image/JJEsquire/1?$p$&wid=200 <x>' },
+    ],
   ])('%j → %j', (text, expected) => {
     expect(parsePurgeCommand(text)).toEqual(expected);
   });

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { unescapeSlack } from '../../../intake/index.js';
 import { helpBlocks } from '../../blocks/help.js';
 import { historyBlocks, statusBlocks } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
@@ -34,7 +35,8 @@ export function parsePurgeCommand(text: string): ParsedCommand {
   if (word === 'history') return { kind: 'history' };
   if (rest.length === 0 && /^[a-z_-]+$/i.test(first) && !first.includes('.'))
     return { kind: 'help', unknown: first };
-  return { kind: 'open', prefill: trimmed };
+  // Slack escapes `&`, `<` and `>` in command text; the form must show the URL as the user typed it.
+  return { kind: 'open', prefill: unescapeSlack(trimmed) };
 }
 
 export function purgeCommand(deps: SlackDeps) {

@@ -3,6 +3,7 @@ import { candidatesFromMessage } from '../../../intake/index.js';
 import { ignoredNote } from '../../blocks/modal.js';
 import type { SlackDeps } from '../../deps.js';
 import { openPurgeModal } from '../../open-purge-modal.js';
+import { splitMessageLinks } from '../../shortcut-links.js';
 
 type Args = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
 
@@ -16,12 +17,18 @@ export function purgeFromMessage(deps: SlackDeps) {
         thread_ts?: string;
       };
       const { candidates, ignored } = candidatesFromMessage(message);
-      const seen = new Set<string>();
-      const prefill = candidates.map((c) => c.value).filter((v) => !seen.has(v) && seen.add(v));
+      const split = splitMessageLinks(candidates, deps.companies.list());
+      const prefill = split.keep;
       const notes: string[] = [];
-      const note = ignoredNote(ignored);
+      const skipped = [...ignored, ...split.ignored];
+      const note = ignoredNote(skipped);
       if (note) notes.push(note);
-      if (prefill.length === 0) notes.push('No links found in that message: paste the URLs below.');
+      if (prefill.length === 0)
+        notes.push(
+          skipped.length > 0
+            ? 'None of the links in that message can be purged: paste the URLs below.'
+            : 'No links found in that message: paste the URLs below.',
+        );
       await openPurgeModal(deps, client, {
         triggerId: shortcut.trigger_id,
         userId: shortcut.user.id,

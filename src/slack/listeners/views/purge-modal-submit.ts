@@ -66,16 +66,29 @@ export function purgeModalSubmit(deps: SlackDeps) {
         await client.views.update({ view_id: viewId, view: messageView(outcome.text) });
       } else {
         // Errors can no longer be attached to the inputs, so the form comes back with them on top.
-        const { allowed } = await deps.policy.allowedCompanies(submission.userId, deps.companies.list());
+        const allowed = await deps.policy
+          .allowedCompanies(submission.userId, deps.companies.list())
+          .then((a) => a.allowed)
+          .catch((err: unknown) => {
+            // Without the list the form cannot be rebuilt; the reasons alone still answer the user.
+            logger.warn({ err, user: submission.userId }, 'access check failed while rebuilding the form');
+            return [];
+          });
+        const problems = Object.values(outcome.errors);
         await client.views.update({
           view_id: viewId,
-          view: purgeFormView({
-            companies: allowed,
-            selectedCompany: submission.companyName,
-            initialUrls: submission.urlsText,
-            notes: Object.values(outcome.errors).map((e) => `:warning: ${e}`),
-            privateMetadata: view.private_metadata,
-          }),
+          // A user who may purge nothing gets the reason alone: a form without companies is invalid
+          // Block Kit, and Slack would leave the loading view spinning.
+          view:
+            allowed.length === 0
+              ? messageView(`:no_entry: ${problems.join('\n')}`, view.private_metadata)
+              : purgeFormView({
+                  companies: allowed,
+                  selectedCompany: submission.companyName,
+                  initialUrls: submission.urlsText,
+                  notes: problems.map((e) => `:warning: ${e}`),
+                  privateMetadata: view.private_metadata,
+                }),
         });
       }
     } catch (err) {
