@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { createPurgeEngine, type EngineDeps, type PurgeEngine } from './purge/engine.js';
 import { purgeKeys } from './purge/keys.js';
 import { createSlackApp, interactiveClientOptions } from './slack/app.js';
+import { boltLogger } from './slack/bolt-logger.js';
 import type { SlackDeps } from './slack/deps.js';
 import { ModalContextCodec } from './slack/modal-context.js';
 import { SlackNotifier } from './slack/notifier.js';

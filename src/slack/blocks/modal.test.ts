@@ -11,7 +11,10 @@ describe('purgeFormView', () => {
   it('has the contract ids and block_id = action_id', () => {
     const view = purgeFormView({ companies, privateMetadata: 'm' });
     expect(view.callback_id).toBe(PURGE_MODAL);
-    const inputs = view.blocks.filter((b) => b.type === 'input') as { block_id: string; element: { action_id: string; type: string } }[];
+    const inputs = view.blocks.filter((b) => b.type === 'input') as {
+      block_id: string;
+      element: { action_id: string; type: string };
+    }[];
     expect(inputs.map((b) => [b.block_id, b.element.action_id, b.element.type])).toEqual([
       [COMPANY_BLOCK, COMPANY_BLOCK, 'static_select'],
       [URLS_BLOCK, URLS_BLOCK, 'plain_text_input'],
@@ -22,7 +25,8 @@ describe('purgeFormView', () => {
   it('preselects the only company, and none when there are several', () => {
     const one = purgeFormView({ companies: companies.slice(0, 1), privateMetadata: 'm' });
     const many = purgeFormView({ companies, privateMetadata: 'm' });
-    const select = (v: typeof one) => (v.blocks[0] as { element: { initial_option?: { value: string } } }).element;
+    const select = (v: typeof one) =>
+      (v.blocks[0] as { element: { initial_option?: { value: string } } }).element;
     expect(select(one).initial_option?.value).toBe('JJEsquire');
     expect(select(many).initial_option).toBeUndefined();
   });
@@ -54,6 +58,8 @@ describe('rejectionSummary', () => {
 describe('ignoredNote', () => {
   it('is absent when nothing was ignored and escapes what it lists', () => {
     expect(ignoredNote([])).toBeUndefined();
-    expect(ignoredNote([{ input: 'https://x/<b>', reason: 'not a Dynamic Media URL' }])).toContain('&lt;b&gt;');
+    expect(ignoredNote([{ input: 'https://x/<b>', reason: 'not a Dynamic Media URL' }])).toContain(
+      '&lt;b&gt;',
+    );
   });
 });

@@ -3,6 +3,7 @@ import { unescapeSlack } from '../../../intake/index.js';
 import { helpBlocks } from '../../blocks/help.js';
 import { historyBlocks, statusBlocks } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
+import { failureText } from '../../failure-text.js';
 import { openPurgeModal } from '../../open-purge-modal.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -98,7 +99,7 @@ export function purgeCommand(deps: SlackDeps) {
       logger.error({ err, user: command.user_id }, '/purge failed');
       await respond({
         response_type: 'ephemeral',
-        text: ':warning: Something went wrong on our side and nothing was purged. Try again in a minute; if it keeps failing, tell your dm-purge operator.',
+        text: failureText(err),
       }).catch(() => undefined);
     }
   };

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { loadingView, messageView, purgeFormView } from '../../blocks/modal.js';
 import type { SlackDeps } from '../../deps.js';
+import { failureText } from '../../failure-text.js';
 import { COMPANY_BLOCK, FILE_BLOCK, URLS_BLOCK } from '../../ids.js';
 import { type Submission, type SubmitOutcome, submitPurge } from '../../submit-purge.js';
 
@@ -26,7 +27,7 @@ export function purgeModalSubmit(deps: SlackDeps) {
       logger.error({ err, user: submission.userId }, 'purge submission failed');
       return {
         kind: 'message',
-        text: ':warning: Something went wrong on our side and nothing was purged. Try again in a minute; if it keeps failing, tell your dm-purge operator.',
+        text: failureText(err),
       };
     });
     const inTime = await Promise.race([
