@@ -166,15 +166,21 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   await engine.startWorkers();
   const slack = createSlackApp({ env, routes, logger, fetch }, deps);
   const port = await slack.start();
-  lookupClient.auth.test().then(
-    (res) => {
+  // Slack may be unreachable at start-up; keep asking so /readyz turns green when it answers.
+  let authTimer: NodeJS.Timeout | undefined;
+  const checkSlackAuth = async (delayMs: number): Promise<void> => {
+    try {
+      const res = await lookupClient.auth.test();
       slackAuth = { ok: true, detail: `${res.team ?? ''} as ${res.user ?? ''}`.trim() };
-    },
-    (err: unknown) => {
+    } catch (err) {
       slackAuth = { ok: false, detail: (err as { data?: { error?: string } }).data?.error ?? String(err) };
-      logger.error({ err: slackAuth.detail }, 'Slack auth.test failed');
-    },
-  );
+      logger.error({ err: slackAuth.detail }, 'Slack auth.test failed; will retry');
+      if (shuttingDown) return;
+      authTimer = setTimeout(() => void checkSlackAuth(Math.min(delayMs * 2, 60_000)), delayMs);
+      authTimer.unref();
+    }
+  };
+  void checkSlackAuth(1000);
 
   let stopping: Promise<void> | undefined;
   return {

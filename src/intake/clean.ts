@@ -1,4 +1,5 @@
 import { unescapeSlack } from './unescape.js';
+import { isControl } from './whitespace.js';
 
 /**
  * Turns a raw token into the exact candidate string: Slack-unescape, trim, then drop wrapping
@@ -75,5 +76,13 @@ export function stripPunctuation(token: string): string {
 
 /** Raw token → candidate value ('' when nothing is left). */
 export function cleanToken(raw: string): string {
-  return stripPunctuation(unescapeSlack(raw).trim());
+  const value = stripPunctuation(unescapeSlack(raw).trim());
+  // A control character on its own (a DOS end-of-file mark) holds nothing to purge; inside a token it
+  // stays, so the token is rejected rather than split.
+  return value !== '' && isControl(value.charCodeAt(0)) && onlyControls(value) ? '' : value;
+}
+
+function onlyControls(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (!isControl(value.charCodeAt(i))) return false;
+  return true;
 }

@@ -46,6 +46,20 @@ describe('candidatesFromText splits tokens', () => {
     expect(candidatesFromText(`${U}/a`)[0]?.source).toBe('text');
   });
 
+  it('keeps control characters inside their token, so the token is refused instead of split', () => {
+    expect(values(`${U}/a\u0000b ${U}/c\u0007`)).toEqual([`${U}/a\u0000b`, `${U}/c\u0007`]);
+    expect(values(`${U}/a\u007fb`)).toEqual([`${U}/a\u007fb`]);
+    // A control character on its own (a DOS end-of-file mark) is not a token.
+    expect(values(`${U}/a\n\u001a`)).toEqual([`${U}/a`]);
+  });
+
+  it('a < glued to a token is part of it unless it opens a web link', () => {
+    expect(values(`${U}/a<items>`)).toEqual([`${U}/a<items`]);
+    expect(values(`${U}/a</items><items>${U}/b`)).toEqual([`${U}/a</items><items>${U}/b`]);
+    expect(values('1100<8047')).toEqual(['1100<8047']);
+    expect(values(`see:<${U}/a|label>`)).toEqual(['see', `${U}/a`]);
+  });
+
   it('keeps a # inside a line', () => {
     expect(values(`${U}/a#top x#y`)).toEqual([`${U}/a#top`, 'x#y']);
   });

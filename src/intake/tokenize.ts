@@ -48,7 +48,7 @@ export function tokenizeLine(line: string, lineNo: number, source: CandidateSour
     for (; i < n; i++) {
       c = line.charCodeAt(i);
       if (isSeparatorSpace(c)) break;
-      if (c === 0x3c && i > start) break;
+      if (c === 0x3c && i > start && opensMarkup(line, i)) break;
       if (c === 0x2f) pathLike = true;
       else if (c === 0x3f) {
         if (pathLike) inQuery = true;
@@ -60,6 +60,15 @@ export function tokenizeLine(line: string, lineNo: number, source: CandidateSour
     }
     push(line.slice(start, i), lineNo, source, out);
   }
+}
+
+/**
+ * In Slack-formatted text a `<` always opens markup, so it ends the token before it. Typed into the
+ * modal, a `<` glued to a token is just a character: `…/a<b>` must be rejected whole, not become the
+ * URL `…/a` plus an asset ID `b`. Only a `<` that starts a web link ends a token.
+ */
+function opensMarkup(line: string, lt: number): boolean {
+  return line.charCodeAt(lt + 1) !== 0x3c && startsUrlOrLink(line, lt + 1);
 }
 
 // `&amp;` `&lt;` `&gt;`: the `;` belongs to the entity, never a separator.

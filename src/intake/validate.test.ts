@@ -48,6 +48,16 @@ describe('validateUrl accepts Dynamic Media URLs of the company', () => {
     const puny: IntakeCompany = { ...jj, hosts: ['xn--bcher-kva.example'] };
     expect(validateUrl('https://BÜCHER.example/is/image/JJEsquire/a', puny).ok).toBe(true);
   });
+
+  it('refuses hosts spelt with characters a browser would map to another name', () => {
+    const idn: IntakeCompany = { ...jj, hosts: ['bücher.example', '*.scene7.com'] };
+    for (const host of ['ｓ７ｄ７.scene7.com', 's7d7。scene7。com', 'bu\u0308cher.example']) {
+      expect(validateUrl(`https://${host}/is/image/JJEsquire/a`, idn)).toMatchObject({
+        ok: false,
+        code: 'host',
+      });
+    }
+  });
 });
 
 describe('validateUrl rejects with a reason naming what is wrong', () => {
@@ -83,6 +93,41 @@ describe('validateUrl rejects with a reason naming what is wrong', () => {
       `${S7}/is/image/JJEsquire/a<b`,
       'bad-character',
       'URL contains the character < at character 45, which a URL cannot carry unencoded',
+    ],
+    [
+      `${S7}/is/image/JJEsquire/a\u202egpj.exe`,
+      'bad-character',
+      'URL contains an invisible character (U+202E) at character 45; retype the URL or paste it again',
+    ],
+    [
+      `${S7}/is/image/JJEsquire/a\u00adb`,
+      'bad-character',
+      'URL contains an invisible character (U+00AD) at character 45; retype the URL or paste it again',
+    ],
+    [
+      `${S7}/is/image/JJEsquire/a\u{e0041}b`,
+      'bad-character',
+      'URL contains an invisible character (U+E0041) at character 45; retype the URL or paste it again',
+    ],
+    [
+      `${S7}/is/image/JJEsquire/a\ud800b`,
+      'bad-character',
+      'URL contains a broken character (U+D800) at character 45; retype the URL or paste it again',
+    ],
+    [
+      `${S7}/is/image/JJEsquire/caf\ufffd.jpg`,
+      'bad-character',
+      'URL contains an unreadable character (U+FFFD) at character 47; save the list as UTF-8 or retype the URL',
+    ],
+    [
+      `${S7}/is/image/JJEsquire/a\uffff`,
+      'bad-character',
+      'URL contains a broken character (U+FFFF) at character 45; retype the URL or paste it again',
+    ],
+    [
+      'https://ｓ７ｄ７.scene7.com/is/image/JJEsquire/a',
+      'host',
+      'host ｓ７ｄ７.scene7.com uses look-alike or decomposed characters (it stands for s7d7.scene7.com); type the host name plainly',
     ],
     [
       `${S7}\\is\\image\\JJEsquire\\a`,
@@ -220,6 +265,11 @@ describe('findBadChar', () => {
     ['https://a/"', 10],
     ['https://a/`', 10],
     ['https://a/\u0085', 10],
+    ['https://a/é\u{1F600}', -1],
+    ['https://a/\u{1F600}\u202e', 12],
+    ['https://a/\udc00', 10],
+    ['https://a/\ud83d', 10],
+    ['https://a/\u2066', 10],
   ])('%j → %d', (url, at) => {
     expect(findBadChar(url)).toBe(at);
   });

@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import { type CompiledCompany, compileCompany, toAsciiHost } from './company.js';
 import { formatCount, shorten } from './format.js';
 import type { IntakeCompany, RejectionCode, ValidationResult } from './types.js';
@@ -27,8 +28,11 @@ export const DM_PATH_PREFIXES = [
 ];
 
 /**
- * Index of the first character a URL cannot carry: whitespace, controls, zero-width characters,
- * and `<` `>` `"` `\\` and backtick (WHATWG would encode or reinterpret them), else -1.
+ * Index of the first character a URL cannot carry: whitespace, controls, invisible formatting
+ * characters (zero-width, bidi overrides, soft hyphen, tags), characters XML cannot carry (a lone
+ * surrogate, U+FFFE, U+FFFF; they would fail the whole IPS call), the U+FFFD a decoder leaves for
+ * bytes that were not UTF-8, and `<` `>` `"` `\\` and backtick (WHATWG would encode or reinterpret
+ * them), else -1.
  */
 export function findBadChar(url: string): number {
   // The regex finds the first character outside printable ASCII (or a forbidden one) natively;
@@ -42,9 +46,24 @@ export function findBadChar(url: string): number {
       continue;
     }
     if (c <= 0x9f) return i;
-    if (isSeparatorSpace(c) || (c >= 0x200b && c <= 0x200d) || c === 0x2060) return i;
+    if (isSeparatorSpace(c) || c >= 0xfffd) return i;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const low = url.charCodeAt(i + 1);
+      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) return i;
+      if (isInvisible(url.codePointAt(i) ?? 0)) return i;
+      i++;
+      continue;
+    }
+    if (isInvisible(c)) return i;
   }
   return -1;
+}
+
+const FORMAT_CHAR = /^\p{Cf}$/u;
+
+/** Unicode format characters: rendered as nothing, so the URL sent is not the one the user sees. */
+function isInvisible(codePoint: number): boolean {
+  return FORMAT_CHAR.test(String.fromCodePoint(codePoint));
 }
 
 const SUSPECT = /[^!-~]|[<>"\\`]/;
@@ -64,11 +83,18 @@ function describeBadChar(char: string, at: number): string {
   if (char === ' ') return `URL contains a space ${where}; a URL cannot contain spaces`;
   if (/\s/.test(char)) return `URL contains whitespace (${codePoint(char)}) ${where}; remove it`;
   const c = char.charCodeAt(0);
-  if ((c >= 0x200b && c <= 0x200d) || c === 0x2060) {
-    return `URL contains an invisible character (${codePoint(char)}) ${where}; retype the URL or paste it again`;
-  }
   if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
     return `URL contains a control character (${codePoint(char)}) ${where}; remove it`;
+  }
+  if (c === 0xfffd) {
+    // What a decoder leaves for bytes that were not UTF-8: the real character is lost.
+    return `URL contains an unreadable character (U+FFFD) ${where}; save the list as UTF-8 or retype the URL`;
+  }
+  if ((c >= 0xd800 && c <= 0xdfff && char.length === 1) || c === 0xfffe || c === 0xffff) {
+    return `URL contains a broken character (${codePoint(char)}) ${where}; retype the URL or paste it again`;
+  }
+  if (isInvisible(char.codePointAt(0) ?? 0)) {
+    return `URL contains an invisible character (${codePoint(char)}) ${where}; retype the URL or paste it again`;
   }
   return `URL contains the character ${char} ${where}, which a URL cannot carry unencoded`;
 }
@@ -88,7 +114,8 @@ export function checkUrlInDetail(url: string, co: CompiledCompany): ValidationRe
     );
   }
   const bad = findBadChar(url);
-  if (bad >= 0) return fail('bad-character', describeBadChar(url.charAt(bad), bad));
+  if (bad >= 0)
+    return fail('bad-character', describeBadChar(String.fromCodePoint(url.codePointAt(bad) ?? 0), bad));
 
   // Fast path for the usual lower-case schemes; anything else goes through the general checks.
   let colon: number;
@@ -165,6 +192,15 @@ function checkAuthority(url: string, authority: string, co: CompiledCompany): Va
     const whatwg = whatwgHostname(url);
     if (whatwg === undefined || whatwg === '') {
       return fail('malformed', `host ${shorten(host, 60)} is not a valid host name`);
+    }
+    const canonical = domainToUnicode(whatwg);
+    if (/[\u0080-\uffff]/.test(host) && canonical !== host.toLowerCase()) {
+      // Full-width letters, an ideographic full stop…: a browser maps them to another name, but IPS
+      // receives these characters, so the URL sent would not be the one the CDN caches.
+      return fail(
+        'host',
+        `host ${shorten(host, 60)} uses look-alike or decomposed characters (it stands for ${canonical || whatwg}); type the host name plainly`,
+      );
     }
     asciiHost = whatwg;
     if (whatwg !== host.toLowerCase()) host = `${host} (${whatwg})`;

@@ -1,9 +1,13 @@
 /** Character classes shared by the tokenizers. */
 
-/** Whitespace and C0 controls separate tokens; so does any Unicode space (NBSP from rich-text copy). */
+/**
+ * Whitespace separates tokens, including any Unicode space (NBSP from rich-text copy). Other control
+ * characters (NUL, BEL, DEL, …) do not: splitting on an invisible character would turn one pasted
+ * string into several URLs and asset IDs nobody typed, so it stays in its token and is rejected there.
+ */
 export function isSeparatorSpace(c: number): boolean {
-  if (c <= 0x20) return true;
-  if (c < 0x80) return c === 0x7f;
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x80) return false;
   return (
     c === 0xa0 ||
     c === 0x85 ||
@@ -25,4 +29,9 @@ export function startsUrlOrLink(text: string, at: number): boolean {
   if (c !== 0x68 && c !== 0x48) return false;
   const head = text.slice(at, at + 8).toLowerCase();
   return head.startsWith('http://') || head === 'https://';
+}
+
+/** C0 controls, DEL and C1 controls. */
+export function isControl(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }

@@ -92,18 +92,19 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   // Producers fail fast: a request handler should answer "try again" rather than hang.
   const redis = new Redis(deps.redisUrl, { ...common, maxRetriesPerRequest: 1 });
   attachErrorLog(redis, logger, 'redis');
-  const submitQueue = new Queue<PurgeJobData>(SUBMIT_QUEUE, {
-    connection: redis,
-    prefix: keys.tag,
-    streams: { events: { maxLen: 1000 } },
-  });
-  const confirmQueue = new Queue<PurgeJobData>(CONFIRM_QUEUE, {
-    connection: redis,
-    prefix: keys.tag,
-    streams: { events: { maxLen: 1000 } },
-  });
-  attachErrorLog(submitQueue, logger, 'submit queue');
-  attachErrorLog(confirmQueue, logger, 'confirm queue');
+  const openQueues = (connection: Redis, owner: string) => {
+    const make = (name: string) => {
+      const q = new Queue<PurgeJobData>(name, {
+        connection,
+        prefix: keys.tag,
+        streams: { events: { maxLen: 1000 } },
+      });
+      attachErrorLog(q, logger, `${name} queue (${owner})`);
+      return q;
+    };
+    return { submit: make(SUBMIT_QUEUE), confirm: make(CONFIRM_QUEUE) };
+  };
+  const { submit: submitQueue, confirm: confirmQueue } = openQueues(redis, 'producer');
   const urlCache = new UrlCache();
   const store = new PurgeStore(redis, keys, storeOptions, urlCache);
   const jobs = new BullJobScheduler(submitQueue, confirmQueue, jobRetry);
@@ -126,18 +127,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
     const workerRedis = new Redis(deps.redisUrl, { ...common, maxRetriesPerRequest: null });
     attachErrorLog(workerRedis, logger, 'worker redis');
     const wStore = new PurgeStore(workerRedis, keys, storeOptions, urlCache);
-    const wSubmitQueue = new Queue<PurgeJobData>(SUBMIT_QUEUE, {
-      connection: workerRedis,
-      prefix: keys.tag,
-      streams: { events: { maxLen: 1000 } },
-    });
-    const wConfirmQueue = new Queue<PurgeJobData>(CONFIRM_QUEUE, {
-      connection: workerRedis,
-      prefix: keys.tag,
-      streams: { events: { maxLen: 1000 } },
-    });
-    attachErrorLog(wSubmitQueue, logger, 'submit queue (worker)');
-    attachErrorLog(wConfirmQueue, logger, 'confirm queue (worker)');
+    const { submit: wSubmitQueue, confirm: wConfirmQueue } = openQueues(workerRedis, 'worker');
     const wJobs = new BullJobScheduler(wSubmitQueue, wConfirmQueue, jobRetry);
     const bucket = new TokenBucket(workerRedis, {
       capacity: config.limits.callsPerMinutePerCompany,

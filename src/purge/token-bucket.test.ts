@@ -48,10 +48,12 @@ describe('TokenBucket', () => {
   });
 
   it('never exceeds capacity after a long idle time', async () => {
-    const bucket = new TokenBucket(a, { capacity: 2, windowMs: 20 });
+    // One token per second: idle long enough to refill several, then take three at once. The
+    // window is wide so a slow machine cannot refill a token between the three takes.
+    const bucket = new TokenBucket(a, { capacity: 2, windowMs: 2000 });
     const key = keys.bucket('idle');
     await bucket.take(key);
-    await sleep(100);
+    await sleep(3500);
     const got = [await bucket.take(key), await bucket.take(key), await bucket.take(key)];
     expect(got.map((r) => r.allowed)).toEqual([true, true, false]);
   });

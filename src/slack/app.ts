@@ -53,11 +53,15 @@ export function createSlackApp(o: SlackAppOptions, deps: SlackDeps): SlackApp {
         customRoutes: o.routes,
         logger,
       });
+  const botToken = o.env.slackBotToken;
   const app = new App({
-    token: o.env.slackBotToken,
+    // Not `token`: with it Bolt calls auth.test in the constructor and an unreachable Slack at
+    // start-up becomes an unhandled rejection. The single workspace's token is all we need;
+    // the composition root checks auth.test itself (readiness).
+    authorize: async () => ({ botToken }),
     receiver,
     logger,
-    clientOptions: { ...interactiveClientOptions(o.env.slackApiUrl), ...(o.fetch ? { fetch: o.fetch } : {}) },
+    clientOptions: { ...interactiveClientOptions(o.env.slackApiUrl), logger, ...(o.fetch ? { fetch: o.fetch } : {}) },
   });
   app.error(async (err) => {
     o.logger.error({ err }, 'unhandled Slack listener error');
