@@ -61,7 +61,11 @@ export function createSlackApp(o: SlackAppOptions, deps: SlackDeps): SlackApp {
     authorize: async () => ({ botToken }),
     receiver,
     logger,
-    clientOptions: { ...interactiveClientOptions(o.env.slackApiUrl), logger, ...(o.fetch ? { fetch: o.fetch } : {}) },
+    clientOptions: {
+      ...interactiveClientOptions(o.env.slackApiUrl),
+      logger,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    },
   });
   app.error(async (err) => {
     o.logger.error({ err }, 'unhandled Slack listener error');

@@ -382,11 +382,7 @@ describe('hostile messages through the shortcut', () => {
     expect(contextTexts(modal.view)).toMatch(/No links found/);
   });
 
-  // The ephemeral says "try again in a minute", which cannot help; it should name the 1 MB limit
-  // (src/slack/listeners/shortcuts/purge-from-message.ts treats IntakeLimitError as a crash).
-  it.todo('a message over 1 MB is answered with the size limit');
-
-  it('a message over 1 MB opens no form, tells the user, and sends nothing', async () => {
+  it('a message over 1 MB opens no form but says why (the 1 MB limit), and sends nothing', async () => {
     const ipsBefore = h.ips.calls.length;
     const mark = h.slack.calls.length;
     const res = await h.shortcut(USERS.lead.id, 'C0HOSTBIG', {
@@ -397,13 +393,12 @@ describe('hostile messages through the shortcut', () => {
     expect(res.status).toBe(200);
     const told = await h.slack.waitFor(
       (c) =>
-        c.method === 'chat.postEphemeral' &&
-        c.args.channel === 'C0HOSTBIG' &&
-        h.slack.calls.indexOf(c) >= mark,
+        c.method === 'views.open' && c.args.trigger_id === res.triggerId && h.slack.calls.indexOf(c) >= mark,
     );
-    expect(String(told.args.user)).toBe(USERS.lead.id);
-    expect(String(told.args.text)).toMatch(/purge form/);
-    expect(h.slack.calls.slice(mark).some((c) => c.method === 'views.open')).toBe(false);
+    const text = JSON.stringify(told.args.view);
+    expect(text).toMatch(/1 MB/);
+    expect(text).toMatch(/\/purge/);
+    expect(text).not.toContain('"type":"input"');
     expect(invalidations(ipsBefore)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, SIGNING_SECRET, startHarness, until, USERS } from '../support/app-harness.js';
+import { type Harness, SIGNING_SECRET, startHarness, USERS, until } from '../support/app-harness.js';
 import { SIM_DEFAULTS } from '../support/ips-simulator.js';
 
 let h: Harness;

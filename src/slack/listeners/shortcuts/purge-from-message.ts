@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import { candidatesFromMessage } from '../../../intake/index.js';
-import { ignoredNote } from '../../blocks/modal.js';
+import { candidatesFromMessage, IntakeLimitError } from '../../../intake/index.js';
+import { ignoredNote, messageView } from '../../blocks/modal.js';
 import type { SlackDeps } from '../../deps.js';
 import { openPurgeModal } from '../../open-purge-modal.js';
 import { splitMessageLinks } from '../../shortcut-links.js';
@@ -16,7 +16,20 @@ export function purgeFromMessage(deps: SlackDeps) {
         ts: string;
         thread_ts?: string;
       };
-      const { candidates, ignored } = candidatesFromMessage(message);
+      let extracted: ReturnType<typeof candidatesFromMessage>;
+      try {
+        extracted = candidatesFromMessage(message);
+      } catch (err) {
+        if (!(err instanceof IntakeLimitError)) throw err;
+        await client.views.open({
+          trigger_id: shortcut.trigger_id,
+          view: messageView(
+            `:warning: ${err.message} Copy the URLs into \`/purge\`, or upload them there as a .txt or .csv file.`,
+          ),
+        });
+        return;
+      }
+      const { candidates, ignored } = extracted;
       const split = splitMessageLinks(candidates, deps.companies.list());
       const prefill = split.keep;
       const notes: string[] = [];
