@@ -83,13 +83,16 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
 
   // Lookups for interactive paths fail fast; notifications wait out rate limits (Retry-After).
   const fetch = instrumentedFetch(metrics);
+  const webLogger = boltLogger(logger);
   const lookupClient = new webApi.WebClient(env.slackBotToken, {
     ...interactiveClientOptions(env.slackApiUrl),
     fetch,
+    logger: webLogger,
   });
   const notifyClient = new webApi.WebClient(env.slackBotToken, {
     slackApiUrl: env.slackApiUrl,
     fetch,
+    logger: webLogger,
     // Bounded so a send finishes well inside the confirmation claim's lease (CLAIM_LEASE_MS).
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true },
     timeout: 15_000,
