@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
 
 function fmt(n: number | undefined): string {
-  if (n === undefined) return '—';
+  if (n === undefined || Number.isNaN(n)) return '—';
   if (n >= 100) return n.toFixed(0);
   if (n >= 1) return n.toFixed(2);
   return n.toFixed(3);
@@ -32,7 +32,22 @@ async function main(): Promise<void> {
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(here, 'rows', file)).href)) as { default: BenchRow };
     process.stderr.write(`running ${mod.default.name}…\n`);
-    results.push(...(await mod.default.run()));
+    try {
+      results.push(...(await mod.default.run()));
+    } catch (err) {
+      // One broken row must not hide the others: it shows as a failed line and the run exits 1.
+      process.exitCode = 1;
+      results.push({
+        row: `${mod.default.name}: did not complete`,
+        unit: 'ms',
+        median: Number.NaN,
+        p99: undefined,
+        target: 0,
+        targetOn: 'value',
+        direction: 'max',
+        note: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
   const header = ['row', 'median', 'p99', 'target', 'ok'];
   const lines = results.map((r) => [
