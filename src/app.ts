@@ -6,7 +6,7 @@ import { AccessPolicy } from './access/policy.js';
 import type { Env, PurgeConfig } from './config/types.js';
 import { createMetrics, metricsRoutes } from './http/metrics.js';
 import { type ReadinessCheck, readinessRoutes } from './http/readiness.js';
-import { healthRoutes, type Route } from './http/routes.js';
+import { guardRoutes, healthRoutes, type Route } from './http/routes.js';
 import { instrumentedFetch, instrumentIps, instrumentNotifier, instrumentPolicy } from './instrument.js';
 import { IpsClient } from './ips/client.js';
 import type { Logger } from './log.js';
@@ -19,6 +19,7 @@ import { ModalContextCodec } from './slack/modal-context.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { PrefillStore } from './slack/prefill-store.js';
 import { slackUserLookup } from './slack/user-lookup.js';
+import { within } from './slack/within.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
 /** How long a replica owns a confirmation it is sending before another may retry it. */
@@ -159,11 +160,14 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     },
     { name: 'slack auth', check: async () => slackAuth },
   ];
-  const routes: Route[] = [
-    ...healthRoutes({ isShuttingDown }),
-    ...readinessRoutes({ isShuttingDown, checks }),
-    ...metricsRoutes(metrics.registry),
-  ];
+  const routes: Route[] = guardRoutes(
+    [
+      ...healthRoutes({ isShuttingDown }),
+      ...readinessRoutes({ isShuttingDown, checks }),
+      ...metricsRoutes(metrics.registry),
+    ],
+    (err, path) => logger.error({ err, path }, 'HTTP route failed'),
+  );
 
   void directory.start().catch((err: unknown) => logger.error({ err }, 'company resolution failed'));
   await engine.startWorkers();
@@ -200,7 +204,8 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
           .catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         directory.stop();
         await engine.close(config.engine.shutdownDeadlineMs);
-        await ipsClient.close();
+        // A call the forced engine close left running would hold the pool open until its timeout.
+        await within(ipsClient.close(), 2000);
         await redis.quit().catch(() => redis.disconnect());
       })();
       return stopping;

@@ -24,6 +24,9 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-slack-signature"]',
   'err.config.headers.Authorization',
+  // ioredis attaches the failed command to its errors: a refused AUTH carries the Redis password.
+  'err.command.args',
+  'error.command.args',
 ];
 
 export interface LoggerOptions {

@@ -1,6 +1,6 @@
 import type { CompanyConfig } from '../config/types.js';
 import { IpsFault } from '../ips/errors.js';
-import type { IpsGateway } from '../ips/types.js';
+import { IPS_ADMIN_ROLES, type IpsGateway } from '../ips/types.js';
 import type { Logger } from '../log.js';
 
 /** A company dm-purge serves: its config joined with what IPS says (handle, root ID). */
@@ -31,7 +31,6 @@ export interface CompanyDirectoryOptions {
   maxRetryMs?: number;
 }
 
-const ADMIN_ROLES = new Set(['IpsAdmin', 'IpsCompanyAdmin']);
 /** Hosts allowed when companies come from IPS rather than the config file (design.md). */
 export const DEFAULT_DISCOVERED_HOSTS = ['*.scene7.com'];
 
@@ -127,7 +126,7 @@ export class CompanyDirectory {
     try {
       const memberships = await this.opts.ips.getCompanyMembership();
       for (const m of memberships) {
-        if (!m.active || !ADMIN_ROLES.has(m.role)) continue;
+        if (!m.active || !IPS_ADMIN_ROLES.has(m.role)) continue;
         this.byKey.set(m.company.name.toLowerCase(), {
           name: m.company.name,
           handle: m.company.companyHandle,

@@ -103,4 +103,16 @@ describe('AccessPolicy', () => {
     expect(none.allowed).toEqual([]);
     expect(none.denial).toMatchObject({ allowed: false, reason: 'not-admin' });
   });
+
+  it('still lists the companies a user is listed for when IPS fails for another company', async () => {
+    const p = new AccessPolicy({
+      access: { globalAdmins: [], verifyWithIps: true },
+      lookupUser: async (id) => users[id],
+      membersOf: async () => {
+        throw new Error('IPS timeout');
+      },
+    });
+    expect((await p.allowedCompanies('U0ADMIN', [jj, other])).allowed.map((c) => c.name)).toEqual(['JJEsquire']);
+    await expect(p.allowedCompanies('U0NOBODY', [jj, other])).rejects.toThrow('IPS timeout');
+  });
 });

@@ -1,9 +1,8 @@
 import type { AccessConfig } from '../config/types.js';
+import { IPS_ADMIN_ROLES } from '../ips/types.js';
 import type { Company } from './company-directory.js';
 import type { MembersOf } from './ips-members-cache.js';
 import type { AccessDecision, UserLookup, UserProfile } from './types.js';
-
-const IPS_ADMIN_ROLES = new Set(['IpsAdmin', 'IpsCompanyAdmin']);
 
 export interface AccessPolicyOptions {
   access: AccessConfig;
@@ -45,8 +44,14 @@ export class AccessPolicy {
     const user = await this.opts.lookupUser(userId);
     const refused = refuseUser(user);
     if (refused) return { allowed: [], denial: refused };
-    const decisions = await Promise.all(companies.map((c) => this.decideFor(user!, c)));
-    const allowed = companies.filter((_, i) => decisions[i]?.allowed);
+    // One company's IPS lookup failing must not hide the companies the user is listed for.
+    const decisions = await Promise.allSettled(companies.map((c) => this.decideFor(user!, c)));
+    const allowed = companies.filter((_, i) => {
+      const d = decisions[i];
+      return d?.status === 'fulfilled' && d.value.allowed;
+    });
+    const failed = decisions.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (allowed.length === 0 && failed) throw failed.reason;
     return {
       allowed,
       denial: allowed.length > 0 ? undefined : notAdmin(companies.map((c) => c.name)),

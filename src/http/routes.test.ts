@@ -1,6 +1,6 @@
 import type { CustomRoute } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { healthRoutes, type Route } from './routes.js';
+import { guardRoutes, healthRoutes, type Route } from './routes.js';
 import { type RunningHttpServer, startHttpServer } from './server.js';
 
 describe('healthRoutes', () => {
@@ -46,5 +46,35 @@ describe('healthRoutes', () => {
     const res = await fetch(`http://127.0.0.1:${running.port}/healthz`, { method: 'POST' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('guardRoutes', () => {
+  let running: RunningHttpServer | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  it('turns a failing handler into a 500 and reports it, instead of an unhandled rejection', async () => {
+    const seen: string[] = [];
+    const routes = guardRoutes(
+      [
+        {
+          path: '/boom',
+          method: ['GET'],
+          handler: async () => {
+            throw new Error('scrape failed');
+          },
+        },
+      ],
+      (err, path) => seen.push(`${path}: ${(err as Error).message}`),
+    );
+    // Call the guarded handler directly, as Bolt does (no catch around it).
+    running = await startHttpServer(routes, 0, '127.0.0.1');
+    const res = await fetch(`http://127.0.0.1:${running.port}/boom`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: 'internal_error' });
+    expect(seen).toEqual(['/boom: scrape failed']);
   });
 });

@@ -43,3 +43,25 @@ export function healthRoutes(deps: HealthDeps): Route[] {
     },
   ];
 }
+
+/**
+ * Bolt calls custom route handlers without catching a rejected promise, which would crash the
+ * process; every route the app serves goes through this guard.
+ */
+export function guardRoutes(
+  routes: readonly Route[],
+  onError: (err: unknown, path: string) => void,
+): Route[] {
+  return routes.map((route) => ({
+    ...route,
+    handler: async (req, res) => {
+      try {
+        await route.handler(req, res);
+      } catch (err) {
+        onError(err, route.path);
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+        else res.end();
+      }
+    },
+  }));
+}

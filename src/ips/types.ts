@@ -54,3 +54,6 @@ export interface IpsGateway {
 
 /** IPS accepts at most this many URLs in one cdnCacheInvalidation call (XSD maxOccurs). */
 export const IPS_MAX_URLS_PER_CALL = 1000;
+
+/** Roles that may call cdnCacheInvalidation (and so may administer purges of a company). */
+export const IPS_ADMIN_ROLES: ReadonlySet<string> = new Set(['IpsAdmin', 'IpsCompanyAdmin']);

@@ -4,6 +4,7 @@ import { plural } from './blocks/text.js';
 import type { SlackDeps } from './deps.js';
 import { URLS_INPUT_MAX } from './ids.js';
 import type { ModalContext } from './modal-context.js';
+import { within } from './within.js';
 
 type WebClient = webApi.WebClient;
 
@@ -79,10 +80,7 @@ export async function openPurgeModal(deps: SlackDeps, client: WebClient, args: O
   const pending = build();
   // A smaller ack budget (tests, or an operator who prefers an instant modal) shortens the wait too.
   const quickMs = Math.min(QUICK_MS, deps.ackBudgetMs);
-  const quick = await Promise.race([
-    pending,
-    new Promise<undefined>((r) => setTimeout(() => r(undefined), quickMs).unref()),
-  ]);
+  const quick = await within(pending, quickMs);
   if (quick) {
     await client.views.open({ trigger_id: args.triggerId, view: quick });
     return;

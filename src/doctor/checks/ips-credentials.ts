@@ -1,10 +1,11 @@
 import { redactUrl } from '../../config/summary.js';
 import type { Env } from '../../config/types.js';
 import type { CompanyMembership, IpsGateway } from '../../ips/types.js';
+import { IPS_ADMIN_ROLES } from '../../ips/types.js';
 import { type CheckResult, ok } from '../types.js';
 import { ipsFailure } from './ips-errors.js';
 
-export const IPS_ADMIN_ROLES: ReadonlySet<string> = new Set(['IpsAdmin', 'IpsCompanyAdmin']);
+export { IPS_ADMIN_ROLES };
 
 /** Roles that may call cdnCacheInvalidation, and only while the membership is active. */
 export function isAdminMembership(m: CompanyMembership): boolean {

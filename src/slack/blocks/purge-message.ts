@@ -3,7 +3,7 @@ import type { PurgeView } from '../../purge/model.js';
 import { STATUS_ACTION } from '../ids.js';
 import { errorLabel, faultAdvice } from './fault-advice.js';
 import type { MessageContent } from './status.js';
-import { groupFailures, section, stateLine, urlItem } from './status.js';
+import { groupFailures, section, skippedSection, stateLine, urlItem } from './status.js';
 import { clipMrkdwn, fitLines, mrkdwnCode, mrkdwnEscape, plural, SECTION_TEXT_MAX } from './text.js';
 
 type KnownBlock = types.KnownBlock;
@@ -24,7 +24,7 @@ export function purgeMessage(p: PurgeView, note?: string): MessageContent {
     stateLine(p),
   ];
   if (p.counts.skippedRecent)
-    lines.push(`${plural(p.counts.skippedRecent, 'URL')} skipped: purged less than a minute before.`);
+    lines.push(`${plural(p.counts.skippedRecent, 'URL')} skipped: purged just before.`);
   const blocks: KnownBlock[] = [section(fitLines(lines, SECTION_TEXT_MAX))];
   if (note)
     blocks.push({
@@ -77,9 +77,9 @@ export function outcomeReply(p: PurgeView): MessageContent {
     const rest = p.handles.length - MAX_HANDLES;
     summary.push(`Handles: ${shown}${rest > 0 ? ` and ${rest.toLocaleString('en-US')} more` : ''}`);
   }
-  if (p.counts.skippedRecent)
-    summary.push(`${plural(p.counts.skippedRecent, 'URL')} skipped: purged less than a minute before.`);
   const blocks: KnownBlock[] = [section(fitLines(summary, SECTION_TEXT_MAX))];
+  const skipped = skippedSection(p);
+  if (skipped) blocks.push(skipped);
 
   const groups = groupFailures(p.failures, URLS_PER_FAILURE);
   for (const g of groups.slice(0, MAX_FAILURE_GROUPS)) {

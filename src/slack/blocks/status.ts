@@ -80,6 +80,27 @@ export function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
+const SKIPPED_LISTED = 10;
+
+/** The URLs left out because they had just been purged (design: "listed as such"). */
+export function skippedSection(p: PurgeView): KnownBlock | undefined {
+  if (p.skippedRecent.length === 0) return undefined;
+  const items = p.skippedRecent.slice(0, SKIPPED_LISTED).map((u) => urlItem(u));
+  return section(
+    fitLines(
+      [
+        `*Skipped* — purged for ${mrkdwnEscape(p.company.name)} just before, so not sent again (${p.skippedRecent.length.toLocaleString('en-US')}):`,
+        ...items,
+      ],
+      SECTION_TEXT_MAX,
+      {
+        hidden: p.skippedRecent.length - items.length,
+        more: (n) => `…and ${n.toLocaleString('en-US')} more`,
+      },
+    ),
+  );
+}
+
 export function statusBlocks(p: PurgeView): MessageContent {
   const lines = [
     `*Purge ${mrkdwnCode(p.id)}* · *${mrkdwnEscape(p.company.name)}* · requested by <@${p.requester}> ${slackDate(p.createdAt, '{date_short_pretty} {time}')}`,
@@ -99,7 +120,8 @@ export function statusBlocks(p: PurgeView): MessageContent {
     for (const r of p.rejected.slice(0, 10)) lines.push(urlItem(r.url, r.reason));
   }
   const text = fitLines(lines, SECTION_TEXT_MAX, { more: (n) => `…and ${plural(n, 'more line')}` });
-  return { text: `Purge ${p.id}: ${p.status}`, blocks: [section(text)] };
+  const skipped = skippedSection(p);
+  return { text: `Purge ${p.id}: ${p.status}`, blocks: skipped ? [section(text), skipped] : [section(text)] };
 }
 
 export function historyBlocks(purges: readonly PurgeView[]): MessageContent {

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { statusBlocks } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
+import { failureText } from '../../failure-text.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
@@ -23,6 +24,11 @@ export function purgeStatusAction(deps: SlackDeps) {
       });
     } catch (err) {
       logger.warn({ err }, 'purge status action failed');
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: failureText(err, 'the details could not be loaded'),
+      }).catch(() => undefined);
     }
   };
 }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import { candidatesFromMessage, IntakeLimitError } from '../../../intake/index.js';
 import { ignoredNote, messageView } from '../../blocks/modal.js';
 import type { SlackDeps } from '../../deps.js';
+import { failureText } from '../../failure-text.js';
 import { openPurgeModal } from '../../open-purge-modal.js';
 import { splitMessageLinks } from '../../shortcut-links.js';
 
@@ -9,7 +10,7 @@ type Args = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
 
 /** Message shortcut: the links of a message prefill the form; the answer goes to the message's thread. */
 export function purgeFromMessage(deps: SlackDeps) {
-  return async ({ shortcut, ack, client, logger }: Args): Promise<void> => {
+  return async ({ shortcut, ack, client, logger, respond }: Args): Promise<void> => {
     await ack();
     try {
       const message = shortcut.message as Parameters<typeof candidatesFromMessage>[0] & {
@@ -56,13 +57,13 @@ export function purgeFromMessage(deps: SlackDeps) {
       });
     } catch (err) {
       logger.error({ err, user: shortcut.user.id }, 'purge_from_message failed');
-      await client.chat
-        .postEphemeral({
-          channel: shortcut.channel.id,
-          user: shortcut.user.id,
-          text: ':warning: dm-purge could not open the purge form. Try again in a minute, or use `/purge`.',
-        })
-        .catch(() => undefined);
+      // The response_url works where an ephemeral post does not (DMs, channels without the bot).
+      const text = failureText(err, 'the purge form could not open');
+      await respond({ response_type: 'ephemeral', text }).catch(() =>
+        client.chat
+          .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text })
+          .catch(() => undefined),
+      );
     }
   };
 }

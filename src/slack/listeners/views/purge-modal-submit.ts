@@ -4,6 +4,7 @@ import type { SlackDeps } from '../../deps.js';
 import { failureText } from '../../failure-text.js';
 import { COMPANY_BLOCK, FILE_BLOCK, URLS_BLOCK } from '../../ids.js';
 import { type Submission, type SubmitOutcome, submitPurge } from '../../submit-purge.js';
+import { within } from '../../within.js';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -30,10 +31,7 @@ export function purgeModalSubmit(deps: SlackDeps) {
         text: failureText(err),
       };
     });
-    const inTime = await Promise.race([
-      work,
-      new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.ackBudgetMs).unref()),
-    ]);
+    const inTime = await within(work, deps.ackBudgetMs);
 
     if (inTime) {
       switch (inTime.kind) {
