@@ -5,7 +5,14 @@ import type { PurgeEngine } from '../src/purge/engine.js';
 import { purgeKeys } from '../src/purge/keys.js';
 import { PurgeService } from '../src/purge/service.js';
 import { PurgeStore } from '../src/purge/store.js';
-import { JJ_COMPANY, jjUrls, RecordingNotifier, testLimits, waitFor } from './support/engine-fixtures.js';
+import {
+  JJ_COMPANY,
+  jjUrls,
+  RecordingNotifier,
+  StuckProgressNotifier,
+  testLimits,
+  waitFor,
+} from './support/engine-fixtures.js';
 import { dropPrefix, engineIdle, quickSim, simClient, testEngine } from './support/engine-harness.js';
 import type { IpsSimulator } from './support/ips-simulator.js';
 
@@ -27,11 +34,12 @@ async function start(
     estimatedSeconds?: number;
     limits?: Parameters<typeof testEngine>[0]['limits'];
     rateWindowMs?: number;
+    notifier?: RecordingNotifier;
   } = {},
 ): Promise<Running> {
   const sim = await quickSim(opts.estimatedSeconds ?? 0);
   const client = simClient(sim);
-  const notifier = new RecordingNotifier();
+  const notifier = opts.notifier ?? new RecordingNotifier();
   const { engine, prefix } = testEngine({
     ips: client,
     notifier,
@@ -221,6 +229,40 @@ describe('purge engine with the IPS simulator', () => {
     await waitFor(() => r.notifier.of('confirmed', id).length > 0, 'confirmation');
     await waitFor(() => engineIdle(r.engine), 'queues to drain');
     expect(r.notifier.of('confirmed', id)).toHaveLength(1);
+  });
+
+  it('a chat service that never answers progress notes does not hold up the purge or its answer', async () => {
+    const notifier = new StuckProgressNotifier();
+    const r = await start({ notifier });
+    const id = await acceptOne(r, jjUrls(2500, 'stuck-chat'));
+    await waitFor(() => r.notifier.of('confirmed', id).length > 0, 'confirmation', 20_000);
+    await waitFor(() => engineIdle(r.engine), 'queues to drain');
+    expect(cdnCalls(r.sim)).toHaveLength(3);
+    expect(r.notifier.of('confirmed', id)).toHaveLength(1);
+    expect(r.notifier.of('confirmed', id)[0]!.purge.handles).toHaveLength(3);
+    expect(r.notifier.of('progress', id).length).toBeGreaterThan(0);
+    // Shutdown gives the stuck notes the deadline, not forever.
+    await r.engine.close(300);
+  });
+
+  it('a batch whose every URL IPS refuses costs a bounded number of calls and fails once', async () => {
+    const r = await start();
+    const urls = jjUrls(1000, 'all-bad');
+    for (const u of urls) r.sim.failUrl(u);
+    const id = await acceptOne(r, urls);
+    const [note] = await waitFor(
+      () => r.notifier.of('failed', id).length > 0 && r.notifier.of('failed', id),
+      'failure notice',
+    );
+    await waitFor(() => engineIdle(r.engine), 'queues to drain');
+    expect(cdnCalls(r.sim).length).toBeLessThanOrEqual(1 + 2 * 10 + 10);
+    expect(r.notifier.of('failed', id)).toHaveLength(1);
+    expect(r.notifier.of('confirmed', id)).toHaveLength(0);
+    const purge = note!.purge;
+    expect(purge.status).toBe('failed');
+    expect(purge.error).toMatchObject({ kind: 'ipsApi', code: 30001 });
+    expect(purge.counts.failed + purge.counts.rejected).toBe(1000);
+    expect(purge.failures.every((f) => f.error.code === 30001)).toBe(true);
   });
 
   it('close(deadline) returns while a job is stuck in an IPS call, and another replica finishes it', async () => {

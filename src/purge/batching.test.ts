@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planBatches, replaceBatch, splitRanges } from './batching.js';
+import { planBatches, replaceBatch, splitCallBudget, splitRanges } from './batching.js';
 
 const urls = (n: number) =>
   Array.from({ length: n }, (_, i) => `https://s7d7.scene7.com/is/image/JJ/item${i}?$p$`);
@@ -133,5 +133,37 @@ describe('replaceBatch', () => {
       [0, 0],
       [1, 2],
     ]);
+  });
+});
+
+describe('splitCallBudget', () => {
+  it('is 2·⌈log2 n⌉ + 10 extra calls, none for a single URL', () => {
+    expect([1, 2, 3, 4, 5, 1000, 1024, 1025].map(splitCallBudget)).toEqual([0, 12, 14, 14, 16, 30, 30, 32]);
+  });
+
+  it('always covers bisecting down to one bad URL (2 calls per halving)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 100_000 }), (n) => {
+        let halvings = 0;
+        for (let size = n; size > 1; size = Math.ceil(size / 2)) halvings++;
+        expect(splitCallBudget(n)).toBeGreaterThanOrEqual(2 * halvings);
+      }),
+    );
+  });
+});
+
+describe('replaceBatch roots', () => {
+  it('records the planned batch on the parts and keeps it on the others', () => {
+    const b = replaceBatch(planBatches(30, 10), { from: 10, to: 20 }, [{ from: 10, to: 20 }], 10);
+    const again = replaceBatch(
+      b,
+      { from: 10, to: 20 },
+      [
+        { from: 10, to: 12 },
+        { from: 12, to: 20 },
+      ],
+      10,
+    );
+    expect(again.map((x) => x.root)).toEqual([undefined, 10, 10, undefined]);
   });
 });

@@ -71,12 +71,36 @@ function namedUrlIndex(
   return found;
 }
 
-/** Replaces `target` by pending sub-batches for `ranges`, keeping the list ordered and renumbered. */
-export function replaceBatch(batches: readonly Batch[], target: Range, ranges: readonly Range[]): Batch[] {
+/**
+ * Extra IPS calls allowed for finding the bad URLs of one planned batch of `size` URLs: enough to
+ * bisect down to one bad URL twice over (2·⌈log2 n⌉) plus a few isolations by name, so a batch
+ * of nothing but bad URLs costs about 30 calls instead of about 2n.
+ */
+export function splitCallBudget(size: number): number {
+  if (size < 2) return 0;
+  let bits = 0;
+  for (let span = 1; span < size; span *= 2) bits++;
+  return 2 * bits + 10;
+}
+
+/**
+ * Replaces `target` by pending sub-batches for `ranges`, keeping the list ordered and renumbered.
+ * `root` (the planned batch the parts come from) is recorded on the parts.
+ */
+export function replaceBatch(
+  batches: readonly Batch[],
+  target: Range,
+  ranges: readonly Range[],
+  root?: number,
+): Batch[] {
   const out: Batch[] = [];
   for (const b of batches) {
     if (b.from === target.from && b.to === target.to) {
-      for (const r of ranges) out.push({ index: 0, from: r.from, to: r.to, status: 'pending', attempts: 0 });
+      for (const r of ranges) {
+        const part: Batch = { index: 0, from: r.from, to: r.to, status: 'pending', attempts: 0 };
+        if (root !== undefined) part.root = root;
+        out.push(part);
+      }
     } else {
       out.push({ ...b });
     }

@@ -69,6 +69,19 @@ function attachErrorLog(
   emitter.on('error', (err: Error) => logger.error({ err, what }, 'redis/queue error'));
 }
 
+/** True when `work` settled within `ms`. */
+async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function quit(redis: Redis): Promise<void> {
   try {
     await redis.quit();
@@ -117,6 +130,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
         queues: Queue<PurgeJobData>[];
         timer: NodeJS.Timeout;
         sweep: RecoverySweep;
+        submit: SubmitProcessor;
       }
     | undefined;
   let closed = false;
@@ -187,7 +201,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
     };
     const timer = setInterval(runSweep, tuning.sweepIntervalMs ?? 30_000);
     timer.unref();
-    running = { workerRedis, workers, queues: [wSubmitQueue, wConfirmQueue], timer, sweep };
+    running = { workerRedis, workers, queues: [wSubmitQueue, wConfirmQueue], timer, sweep, submit };
     await Promise.all(workers.map((w) => w.waitUntilReady()));
     await sweep.runOnce().catch((err: unknown) => logger.warn({ err }, 'recovery sweep failed'));
   }
@@ -195,6 +209,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   async function close(deadlineMs = config.engine.shutdownDeadlineMs): Promise<void> {
     if (closed) return;
     closed = true;
+    const end = Date.now() + deadlineMs;
     const r = running;
     running = undefined;
     if (r) {
@@ -220,6 +235,10 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
         );
       }
       await Promise.all(r.workers.map((w) => w.close(timedOut).catch(() => undefined)));
+      // Progress notes still on their way get what is left of the deadline, not more.
+      if (!(await settledWithin(r.submit.settled(), end - Date.now()))) {
+        logger.warn({ deadlineMs }, 'progress notes still in flight at the shutdown deadline; dropped');
+      }
       await r.sweep.idle();
       await Promise.all(r.queues.map((q) => q.close().catch(() => undefined)));
       await quit(r.workerRedis);

@@ -58,6 +58,8 @@ export interface Batch {
   /** When IPS answered the call that submitted this batch (epoch ms). */
   submittedAt?: number;
   error?: PurgeErrorInfo;
+  /** For a part split off after a 30001 fault: `from` of the batch as first planned. */
+  root?: number;
 }
 
 export interface RejectedUrl {
@@ -85,6 +87,11 @@ export interface PurgeRecord {
   nextAttemptAt?: number;
   dueAt?: number;
   finishedAt?: number;
+  /**
+   * IPS calls still allowed for splitting each planned batch that IPS refused with 30001, keyed
+   * by the planned batch's `from`; absent until a first split.
+   */
+  splitBudget?: Record<string, number>;
 }
 
 export interface BatchView {

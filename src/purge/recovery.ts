@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from '../log.js';
 import { confirmJobId, submitJobId } from './ids.js';
 import type { JobScheduler, PurgeJobData } from './jobs.js';
-import type { PurgeStore } from './store.js';
+import type { ActiveCursor, PurgeStore } from './store.js';
 
 export interface RecoveryDeps {
   store: PurgeStore;
@@ -12,7 +12,7 @@ export interface RecoveryDeps {
   logger: Logger;
   /** Purges younger than this are left alone (their accept() may still be adding the job). */
   minAgeMs: number;
-  /** Purges looked at per run. */
+  /** Purges read per page; a run pages through the whole outbox. */
   batchSize: number;
 }
 
@@ -46,27 +46,38 @@ export class RecoverySweep {
   }
 
   private async pass(): Promise<number> {
-    const { store, logger } = this.deps;
-    const ids = await store.activeIds(Date.now() - this.deps.minAgeMs, this.deps.batchSize);
+    const beforeMs = Date.now() - this.deps.minAgeMs;
     let readded = 0;
-    for (const id of ids) {
-      const p = await store.load(id);
-      if (!p || p.notifiedAt !== undefined) {
-        await store.removeActive(id);
-        continue;
+    let after: ActiveCursor | undefined;
+    do {
+      const page = await this.deps.store.activePage(beforeMs, this.deps.batchSize, after);
+      for (const id of page.ids) {
+        if (await this.check(id)) readded++;
       }
-      const status = p.record.status;
-      const submitting = status === 'queued' || status === 'submitting';
-      const queue = submitting ? this.deps.submitQueue : this.deps.confirmQueue;
-      const jobId = submitting ? submitJobId(id) : confirmJobId(id);
-      const state = await queue.getJobState(jobId);
-      if (LIVE_STATES.has(state)) continue;
-      if (state !== 'unknown') await queue.remove(jobId);
-      if (submitting) await this.deps.jobs.enqueueSubmit(id, p.record.company.handle);
-      else await this.deps.jobs.enqueueConfirm(id, p.record.dueAt ?? Date.now());
-      readded++;
-      logger.warn({ purgeId: id, status, jobState: state }, 'recovery sweep re-added a job');
-    }
+      after = page.next;
+    } while (after);
     return readded;
+  }
+
+  /** Makes sure one purge of the outbox has its job; true when the job had to be added again. */
+  private async check(id: string): Promise<boolean> {
+    const { store, logger } = this.deps;
+    // The record is all the sweep needs: its URL lists are not read.
+    const p = await store.loadRecord(id);
+    if (!p || p.notifiedAt !== undefined) {
+      await store.removeActive(id);
+      return false;
+    }
+    const status = p.record.status;
+    const submitting = status === 'queued' || status === 'submitting';
+    const queue = submitting ? this.deps.submitQueue : this.deps.confirmQueue;
+    const jobId = submitting ? submitJobId(id) : confirmJobId(id);
+    const state = await queue.getJobState(jobId);
+    if (LIVE_STATES.has(state)) return false;
+    if (state !== 'unknown') await queue.remove(jobId);
+    if (submitting) await this.deps.jobs.enqueueSubmit(id, p.record.company.handle);
+    else await this.deps.jobs.enqueueConfirm(id, p.record.dueAt ?? Date.now());
+    logger.warn({ purgeId: id, status, jobState: state }, 'recovery sweep re-added a job');
+    return true;
   }
 }

@@ -197,4 +197,40 @@ describe('PurgeStore', () => {
     expect(await redis.zscore(keys.active(), id)).toBeNull();
     expect(await redis.ttl(keys.purge(id))).toBeGreaterThan(0);
   });
+  it('create replayed after a reconnect answers created again, and changes nothing', async () => {
+    for (const dedupeMs of [60_000, 0]) {
+      const id = newPurgeId();
+      const p = {
+        record: record(id, 3),
+        urls: ['a', 'b', 'c'],
+        skipped: [],
+        dedupeHash: `rp-${id}`,
+        dedupeMs,
+      };
+      expect(await store.create(p)).toEqual({ kind: 'created' });
+      await store.mutate(id, (cur) => ({ record: { ...cur.record, status: 'submitting' } }));
+      expect(await store.create(p)).toEqual({ kind: 'created' });
+      const after = (await store.load(id))!;
+      expect(after.version).toBe('2');
+      expect(after.record.status).toBe('submitting');
+      // Another request that drew the same id is still told to draw again.
+      expect(await store.create({ ...p, dedupeHash: `other-${id}` })).toEqual({ kind: 'collision' });
+    }
+  });
+
+  it('claimNotice replayed with the same token is still ok; another token is busy', async () => {
+    const id = newPurgeId();
+    await store.create({
+      record: record(id, 1),
+      urls: ['u'],
+      skipped: [],
+      dedupeHash: `cr-${id}`,
+      dedupeMs: 0,
+    });
+    expect(await store.claimNotice(id, 'A', 10_000)).toEqual({ kind: 'ok' });
+    expect(await store.claimNotice(id, 'A', 10_000)).toEqual({ kind: 'ok' });
+    expect((await store.claimNotice(id, 'B', 10_000)).kind).toBe('busy');
+    await store.markNoticeSent(id, 'A', 1);
+    expect(await store.claimNotice(id, 'A', 10_000)).toEqual({ kind: 'sent' });
+  });
 });

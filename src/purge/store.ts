@@ -10,18 +10,22 @@ import { UrlCache } from './url-cache.js';
 /**
  * Redis layout of one purge: a hash `{p}:purge:<id>` with
  *   r = record JSON (everything but URLs), v = version (compare-and-set), u = deflated URLs,
- *   k = deflated skipped-recent URLs (absent when none), n = when the final notice was sent.
+ *   k = deflated skipped-recent URLs (absent when none), n = when the final notice was sent,
+ *   d = the dedupe hash of the request that created it (tells a replayed create from a collision).
  * Around it: the dedupe key, the user/company indexes, the per-company recent-submission index,
  * the notification claim and the `active` outbox.
  */
 
+// ioredis sends a command again when the connection drops before the reply: the create that
+// already happened must then answer 'created' again, not 'duplicate' of itself or 'collision'.
 const CREATE = new LuaScript(
   'purge-create',
   `
+if redis.call('HGET', KEYS[1], 'd') == ARGV[9] then return {'created'} end
 local dup = redis.call('GET', KEYS[2])
 if dup then return {'duplicate', dup} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'collision'} end
-redis.call('HSET', KEYS[1], 'r', ARGV[2], 'v', '1', 'u', ARGV[3])
+redis.call('HSET', KEYS[1], 'r', ARGV[2], 'v', '1', 'u', ARGV[3], 'd', ARGV[9])
 if string.len(ARGV[4]) > 0 then redis.call('HSET', KEYS[1], 'k', ARGV[4]) end
 if tonumber(ARGV[5]) > 0 then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[5]) end
 redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
@@ -58,6 +62,11 @@ const CLAIM = new LuaScript(
   `
 if redis.call('HGET', KEYS[1], 'n') then return {'sent', 0} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'ok', 0} end
+-- Our own claim (the command replayed after a reconnect): still ours, with a full lease.
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  return {'ok', 0}
+end
 return {'busy', redis.call('PTTL', KEYS[2])}
 `,
 );
@@ -114,6 +123,24 @@ export interface MutateResult {
 }
 
 export type ClaimResult = { kind: 'ok' } | { kind: 'sent' } | { kind: 'busy'; retryInMs: number };
+
+/** Position in the outbox (ordered by creation time, then id), to page through it. */
+export interface ActiveCursor {
+  score: number;
+  id: string;
+}
+
+export interface ActivePage {
+  ids: string[];
+  /** Where the next page starts; undefined when this was the last one. */
+  next: ActiveCursor | undefined;
+}
+
+/** A purge's record without its URL lists (cheap: nothing to inflate). */
+export interface StoredRecord {
+  record: PurgeRecord;
+  notifiedAt: number | undefined;
+}
 
 export interface PurgeStoreOptions {
   retentionSeconds: number;
@@ -187,6 +214,7 @@ export class PurgeStore {
         record.createdAt,
         this.options.indexLimit,
         this.options.retentionSeconds,
+        p.dedupeHash,
       ],
     )) as [string, string?];
     if (reply[0] === 'created') {
@@ -218,24 +246,53 @@ export class PurgeStore {
     };
   }
 
-  /** Several purges at once (one round trip for the records), skipping missing ones, in order. */
+  /** The record alone, or undefined when the purge does not exist. */
+  async loadRecord(id: string): Promise<StoredRecord | undefined> {
+    const key = this.keys.purge(id);
+    const [r, n] = await this.redis.hmget(key, 'r', 'n');
+    if (r == null) return undefined;
+    return { record: parseRecord(r, key), notifiedAt: n ? Number(n) : undefined };
+  }
+
+  /**
+   * Several purges at once, skipping missing ones, in order: one round trip for the records and
+   * at most one more for the URL lists not in the cache.
+   */
   async loadMany(ids: readonly string[]): Promise<StoredPurge[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hmget(this.keys.purge(id), 'r', 'v', 'n');
     const replies = (await pipeline.exec()) ?? [];
-    const out: StoredPurge[] = [];
+    const found: { id: string; r: string; v: string; n: string | null }[] = [];
     for (const [i, id] of ids.entries()) {
       const [err, value] = replies[i] ?? [null, null];
       if (err) throw err;
       const [r, v, n] = (value as (string | null)[] | null) ?? [];
       if (r == null || v == null) continue;
-      const urls = await this.urlsOf(id);
+      found.push({ id, r, v, n: n ?? null });
+    }
+    const cold = found.filter((f) => !this.cache.get(f.id)).map((f) => f.id);
+    if (cold.length > 0) {
+      const blobs = this.redis.pipeline();
+      for (const id of cold) blobs.hmgetBuffer(this.keys.purge(id), 'u', 'k');
+      const answers = (await blobs.exec()) ?? [];
+      for (const [i, id] of cold.entries()) {
+        const [err, value] = answers[i] ?? [null, null];
+        if (err) throw err;
+        const [u, k] = (value as (Buffer | null)[] | null) ?? [];
+        if (u == null) continue;
+        this.cache.set(id, { urls: decodeUrls(u), skipped: decodeUrls(k ?? Buffer.alloc(0)) });
+      }
+    }
+    const out: StoredPurge[] = [];
+    for (const f of found) {
+      // A list too large for the cache is read on its own.
+      const urls = this.cache.get(f.id) ?? (await this.urlsOf(f.id));
       if (!urls) continue;
       out.push({
-        record: parseRecord(r, this.keys.purge(id)),
-        version: v,
-        notifiedAt: n ? Number(n) : undefined,
+        record: parseRecord(f.r, this.keys.purge(f.id)),
+        version: f.v,
+        notifiedAt: f.n ? Number(f.n) : undefined,
         ...urls,
       });
     }
@@ -321,9 +378,39 @@ export class PurgeStore {
     return this.redis.zrevrange(indexKey, 0, limit - 1);
   }
 
-  /** Purges in the outbox created before `beforeMs`, oldest first. */
-  async activeIds(beforeMs: number, limit: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.active(), '-inf', beforeMs, 'LIMIT', 0, limit);
+  /**
+   * Up to `limit` purges of the outbox created at or before `beforeMs`, oldest first, starting
+   * after `after`. The cursor is a position, not an offset, so entries removed meanwhile (by this
+   * sweep or by a confirmation elsewhere) never make a page skip one.
+   */
+  async activePage(beforeMs: number, limit: number, after?: ActiveCursor): Promise<ActivePage> {
+    if (limit < 1) throw new RangeError(`page size must be at least 1, got ${limit}`);
+    const key = this.keys.active();
+    const entries: ActiveCursor[] = [];
+    let rest: string[];
+    if (after) {
+      // Purges created in the same millisecond share a score: the rest of that tie comes first.
+      const replies =
+        (await this.redis
+          .pipeline()
+          .zrangebyscore(key, after.score, after.score)
+          .zrangebyscore(key, `(${after.score}`, beforeMs, 'WITHSCORES', 'LIMIT', 0, limit)
+          .exec()) ?? [];
+      const [tieErr, ties] = replies[0] ?? [null, []];
+      const [restErr, more] = replies[1] ?? [null, []];
+      if (tieErr) throw tieErr;
+      if (restErr) throw restErr;
+      if (after.score <= beforeMs) {
+        for (const id of ties as string[]) if (id > after.id) entries.push({ score: after.score, id });
+      }
+      rest = more as string[];
+    } else {
+      rest = await this.redis.zrangebyscore(key, '-inf', beforeMs, 'WITHSCORES', 'LIMIT', 0, limit);
+    }
+    for (let i = 0; i + 1 < rest.length; i += 2) entries.push({ id: rest[i]!, score: Number(rest[i + 1]) });
+    const page = entries.slice(0, limit);
+    const last = page.at(-1);
+    return { ids: page.map((e) => e.id), next: page.length === limit ? last : undefined };
   }
 
   async removeActive(id: string): Promise<void> {

@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jjUrls, RecordingNotifier, testEngineConfig } from '../../test/support/engine-fixtures.js';
+import {
+  jjUrls,
+  RecordingNotifier,
+  StuckProgressNotifier,
+  testEngineConfig,
+} from '../../test/support/engine-fixtures.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { IpsFault, IpsTransportError } from '../ips/errors.js';
 import type { CdnInvalidation, IpsGateway } from '../ips/types.js';
@@ -80,6 +85,7 @@ function setup(opts: {
   windowMs?: number;
   attempts?: number;
   backoffMs?: number;
+  notifier?: RecordingNotifier;
 }) {
   const handle = `c|t${++company}`;
   const store = new PurgeStore(redis, keys, {
@@ -88,7 +94,7 @@ function setup(opts: {
     recentWindowMs: 60_000,
   });
   const jobs = new FakeJobs();
-  const notifier = new RecordingNotifier();
+  const notifier = opts.notifier ?? new RecordingNotifier();
   const engine = testEngineConfig({
     attempts: opts.attempts ?? 6,
     backoffMs: opts.backoffMs ?? 1000,
@@ -138,6 +144,19 @@ function setup(opts: {
     throw new Error('job never finished');
   };
   return { store, jobs, notifier, submit, service, accept, drive, handle };
+}
+
+/** Fails instead of hanging when `work` never settles; the bound is only a safety net. */
+async function settles<T>(work: Promise<T>, what: string, boundMs = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} never finished`)), boundMs);
+  });
+  try {
+    return await Promise.race([work, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const badFault = (url?: string) =>
@@ -335,6 +354,109 @@ describe('SubmitProcessor', () => {
     const p = (await t.store.load(id))!;
     expect(p.record.batches.map((b) => b.handle)).toEqual(['h1', 'h3', 'h4']);
     expect(ips.calls).toHaveLength(4);
+  });
+
+  it('a progress note that never returns holds up neither the IPS calls nor recording their handles', async () => {
+    const ips = new FakeIps(async (_u, n) => {
+      if (n === 2)
+        throw new IpsTransportError('cdnCacheInvalidation', 'http-status', 'HTTP 503', {
+          retryable: true,
+          httpStatus: 503,
+        });
+      return { invalidationHandle: `h${n}`, estimatedSeconds: 0 };
+    });
+    const notifier = new StuckProgressNotifier();
+    const t = setup({ ips, notifier, backoffMs: 10, capacity: 1, windowMs: 50 });
+    // Spend the only token so the purge is rate limited first (another progress note on the way).
+    await new TokenBucket(redis, { capacity: 1, windowMs: 50 }).take(keys.bucket(t.handle));
+    const id = await t.accept(jjUrls(2500, 'stuck'));
+    await settles(t.drive(id, true), 'the submit job');
+    expect(ips.calls.map((c) => c.urls.length)).toEqual([1000, 1000, 1000, 500]);
+    const p = (await t.store.load(id))!;
+    expect(p.record.status).toBe('clearing');
+    expect(p.record.batches.map((b) => b.handle)).toEqual(['h1', 'h3', 'h4']);
+    expect(t.jobs.confirms).toEqual([{ id, runAt: p.record.dueAt }]);
+    // The first note (rate limited) went out and never came back; the newest state waits behind it.
+    expect(notifier.of('progress', id).map((n) => n.purge.status)).toEqual(['queued']);
+    const confirm = new ConfirmProcessor({
+      store: t.store,
+      notifier,
+      logger: silentLogger(),
+      claimLeaseMs: 5000,
+    });
+    await new Promise((r) => setTimeout(r, Math.max(0, p.record.dueAt! - Date.now())));
+    await settles(confirm.run(id, control), 'the confirm job');
+    expect(notifier.of('confirmed', id)).toHaveLength(1);
+  });
+
+  it('caps the calls spent splitting a batch whose every URL IPS refuses, then fails the rest', async () => {
+    const urls = jjUrls(1000, 'allbad');
+    const ips = new FakeIps(async () => {
+      throw badFault();
+    });
+    const t = setup({ ips });
+    const id = await t.accept(urls);
+    await t.drive(id);
+    // 1 call for the batch, at most 2·⌈log2 1000⌉ + 10 = 30 more for its parts.
+    expect(ips.calls.length).toBeLessThanOrEqual(31);
+    expect(ips.calls.length).toBeGreaterThan(20);
+    const p = (await t.store.load(id))!;
+    expect(p.record.status).toBe('failed');
+    expect(p.record.error).toMatchObject({ kind: 'ipsApi', code: 30001 });
+    expect(p.record.batches.every((b) => b.status === 'failed' && b.error?.code === 30001)).toBe(true);
+    // Every URL is accounted for exactly once: rejected one by one, or in a failed batch.
+    const failedUrls = p.record.batches.reduce((n, b) => n + (b.to - b.from), 0);
+    expect(failedUrls + p.record.rejected.length).toBe(1000);
+    expect(t.jobs.confirms.map((c) => c.id)).toEqual([id]);
+    const confirm = new ConfirmProcessor({
+      store: t.store,
+      notifier: t.notifier,
+      logger: silentLogger(),
+      claimLeaseMs: 5000,
+    });
+    await confirm.run(id, control);
+    await confirm.run(id, control);
+    expect(t.notifier.of('failed', id)).toHaveLength(1);
+    expect(t.notifier.of('failed', id)[0]!.purge.error?.code).toBe(30001);
+    expect(t.notifier.of('confirmed', id)).toHaveLength(0);
+  });
+
+  it('caps the calls too when every fault names its URL; other batches keep their own budget', async () => {
+    const urls = jjUrls(2000, 'named');
+    const good = new Set(urls.slice(1000));
+    const ips = new FakeIps(async (u) => {
+      const bad = u.find((x) => !good.has(x));
+      if (bad) throw badFault(bad);
+      return { invalidationHandle: 'ok', estimatedSeconds: 0 };
+    });
+    const t = setup({ ips });
+    const id = await t.accept(urls);
+    await t.drive(id);
+    expect(ips.calls.length).toBeLessThanOrEqual(31 + 1);
+    const p = (await t.store.load(id))!;
+    expect(p.record.status).toBe('clearing');
+    const sent = p.record.batches.filter((b) => b.status === 'submitted');
+    expect(sent.flatMap((b) => urls.slice(b.from, b.to))).toEqual(urls.slice(1000));
+    // Each isolation by name costs 2 calls: 15 of the 30 allowed.
+    expect(p.record.rejected).toHaveLength(15);
+    const failed = p.record.batches.filter((b) => b.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((b) => b.error?.code === 30001)).toBe(true);
+  });
+
+  it('a single bad URL in a full batch is still isolated within the cap', async () => {
+    const urls = jjUrls(1000, 'capok');
+    const bad = urls[999]!;
+    const ips = new FakeIps(async (u) => {
+      if (u.includes(bad)) throw badFault();
+      return { invalidationHandle: 'ok', estimatedSeconds: 0 };
+    });
+    const t = setup({ ips });
+    const id = await t.accept(urls);
+    await t.drive(id);
+    const p = (await t.store.load(id))!;
+    expect(p.record.rejected.map((r) => r.url)).toEqual([bad]);
+    expect(p.record.batches.every((b) => b.status === 'submitted')).toBe(true);
   });
 });
 

@@ -4,11 +4,12 @@ import { IpsFault, IpsRequestError, IpsTransportError } from '../ips/errors.js';
 import type { CdnInvalidation, IpsGateway } from '../ips/types.js';
 import type { Logger } from '../log.js';
 import { backoffDelay } from './backoff.js';
-import { type Range, replaceBatch, splitRanges } from './batching.js';
+import { type Range, replaceBatch, splitCallBudget, splitRanges } from './batching.js';
 import type { JobScheduler, PurgeJobData } from './jobs.js';
 import type { PurgeKeys } from './keys.js';
-import { type Batch, isFinal, type PurgeErrorInfo, type PurgeRecord, toView } from './model.js';
+import { type Batch, isFinal, type PurgeErrorInfo, type PurgeRecord } from './model.js';
 import type { Notifier } from './ports.js';
+import { ProgressNotes } from './progress-notes.js';
 import type { Mutation, PurgeStore, StoredPurge } from './store.js';
 import type { BucketDecision, TokenBucket } from './token-bucket.js';
 
@@ -94,9 +95,16 @@ function failBatch(b: Batch, error: PurgeErrorInfo, attempts = b.attempts): Batc
  */
 export class SubmitProcessor {
   private readonly random: () => number;
+  private readonly notes: ProgressNotes;
 
   constructor(private readonly deps: SubmitDeps) {
     this.random = deps.random ?? Math.random;
+    this.notes = new ProgressNotes(deps.notifier, deps.logger);
+  }
+
+  /** Resolves once no progress note is in flight (shutdown waits for this, within its deadline). */
+  settled(): Promise<void> {
+    return this.notes.settled();
   }
 
   /** The BullMQ processor function. */
@@ -156,21 +164,21 @@ export class SubmitProcessor {
           (cur) => ({ record: { ...cur.record, nextAttemptAt: decision.retryAt } }),
           p,
         );
-        if (waiting) await this.progress(waiting.purge);
+        if (waiting) this.progress(waiting.purge);
         logger.debug({ purgeId, retryAt: decision.retryAt }, 'rate limited');
         await control.delayUntil(decision.retryAt);
       }
       if (rec.status === 'queued') {
         // Announced before the call; stored together with the call's outcome (one write less).
-        await this.progress({ ...p, record: { ...withoutNextAttempt(rec), status: 'submitting' } });
+        this.progress({ ...p, record: { ...withoutNextAttempt(rec), status: 'submitting' } });
       }
       const range: Range = { from: batch.from, to: batch.to };
       const outcome = await this.send(rec.company.handle, p.urls.slice(range.from, range.to));
+      // From here until the outcome is stored nothing else is awaited: a crash in between would
+      // lose the invalidation handle and send the batch again.
       this.log(purgeId, range, outcome);
       const planned = this.applyAndResolve(p, range, outcome);
       const resolves = planned !== undefined && planned.record.status !== 'submitting';
-      if (resolves && planned.record.status === 'clearing')
-        await this.progress({ ...p, record: planned.record });
       // The write is issued first and the confirm job right behind it on the same connection, so
       // Redis applies them in that order and the job never sees the purge unresolved (one round
       // trip less). Should the write lose a race, the confirm worker's own checks cover it.
@@ -184,10 +192,13 @@ export class SubmitProcessor {
       if (!after) return;
       p = after.purge;
       fresh = after.written;
-      if (fresh && resolves) return;
+      if (fresh && resolves) {
+        if (p.record.status === 'clearing') this.progress(p);
+        return;
+      }
       const retried = p.record.batches.find((b) => sameRange(b, range) && b.status === 'pending');
       if (outcome.kind === 'retryable' && retried?.retryAt !== undefined) {
-        await this.progress(p);
+        this.progress(p);
         await control.delayUntil(retried.retryAt);
       }
     }
@@ -247,9 +258,22 @@ export class SubmitProcessor {
         }
         if (fault.kind === 'ipsApi' && fault.code === INVALID_PARAMETER) {
           if (batch.to - batch.from > 1) {
+            // Every part costs a call, so the calls spent finding bad URLs in one planned batch
+            // are capped; past the cap the rest of it fails with the fault, like any batch.
+            const root = batch.root ?? batch.from;
+            const left = rec.splitBudget?.[root] ?? splitCallBudget(batch.to - batch.from);
             const parts = splitRanges(range, cur.urls, fault.reason);
+            if (parts.length > left) {
+              return {
+                record: { ...withoutNextAttempt(rec), batches: replace(failBatch(batch, error, attempts)) },
+              };
+            }
             return {
-              record: { ...withoutNextAttempt(rec), batches: replaceBatch(rec.batches, range, parts) },
+              record: {
+                ...withoutNextAttempt(rec),
+                batches: replaceBatch(rec.batches, range, parts, root),
+                splitBudget: { ...rec.splitBudget, [root]: left - parts.length },
+              },
             };
           }
           const url = cur.urls[batch.from] ?? '';
@@ -321,8 +345,8 @@ export class SubmitProcessor {
   private async afterResolved(p: StoredPurge): Promise<void> {
     const rec = p.record;
     if (rec.status === 'clearing') {
-      // Progress first: with a tiny estimatedSeconds the confirmation could otherwise overtake it.
-      await this.progress(p);
+      // The note may land after the confirmation; the notifier shows the freshest state anyway.
+      this.progress(p);
       await this.schedule(rec);
     } else if (isFinal(rec.status) && p.notifiedAt === undefined) {
       await this.schedule(rec);
@@ -335,13 +359,9 @@ export class SubmitProcessor {
     await this.deps.jobs.enqueueConfirm(rec.id, runAt);
   }
 
-  private async progress(p: StoredPurge): Promise<void> {
-    try {
-      await this.deps.notifier.progress(toView(p.record, p.urls, p.skipped));
-    } catch (err) {
-      // Progress notes are advisory: a chat outage must not hold up the purge itself.
-      this.deps.logger.warn({ purgeId: p.record.id, err }, 'progress notification failed');
-    }
+  /** Never awaited: a slow or stalled chat service must not hold up the purge itself. */
+  private progress(p: StoredPurge): void {
+    this.notes.send(p);
   }
 
   private log(purgeId: string, range: Range, outcome: Outcome): void {

@@ -44,6 +44,17 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
+/**
+ * A RecordingNotifier whose progress notes never return, like a chat service that accepts the
+ * connection and then stalls. Final notices still work.
+ */
+export class StuckProgressNotifier extends RecordingNotifier {
+  override progress(purge: PurgeView): Promise<void> {
+    void super.progress(purge);
+    return new Promise<void>(() => {});
+  }
+}
+
 export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
 
 /** Polls `check` until it returns a truthy value; the bound is only a safety net. */
