@@ -17,9 +17,10 @@ import { slackEscape } from './support/slack-payloads.js';
 /**
  * The whole path from pasted text to the SOAP body, in process: text → candidatesFromText →
  * runIntake → EnvelopeBuilder.cdnCacheInvalidation → the `items` read back. Whatever the text,
- * (a) every URL in the envelope passes validateUrl, (b) every URL is a token the user typed (after
- * the Slack unescape, less wrapping punctuation) or a template expansion of a typed asset ID, and
- * (c) the envelope carries exactly the accepted URLs, one `items` each, with nothing injected.
+ * (a) every URL in the envelope passes validateUrl, (b) every URL is a token the user typed (less
+ * wrapping punctuation; after one Slack unescape only when the text is Slack-escaped, as command
+ * text is, never for raw text such as the modal box) or a template expansion of a typed asset ID,
+ * and (c) the envelope carries exactly the accepted URLs, one `items` each, with nothing injected.
  */
 
 const JJ: IntakeCompany = {
@@ -185,12 +186,13 @@ function guardLine(co: IntakeCompany): string {
   return `https://${hostsOf(co)[0]}/is/image/${co.rootId}/first-line\n`;
 }
 
+// `escaped`: the text is read as Slack-escaped (command text) rather than raw (modal box, files).
 const scenario = fc
-  .constantFrom(JJ, ACME)
-  .chain((co) =>
+  .tuple(fc.constantFrom(JJ, ACME), fc.boolean())
+  .chain(([co, escaped]) =>
     fc
       .array(fc.tuple(piece(co), separator), { minLength: 1, maxLength: 20 })
-      .map((parts) => ({ co, text: guardLine(co) + parts.map(([p, s]) => p + s).join('') })),
+      .map((parts) => ({ co, escaped, text: guardLine(co) + parts.map(([p, s]) => p + s).join('') })),
   );
 
 // --- The oracle for "typed by the user" ----------------------------------------------------------
@@ -199,12 +201,15 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-/** `value` as it may appear in the raw text: each `&` typed as `&` or as Slack's `&amp;`. */
-function rawPattern(value: string, caseInsensitivePrefix = 0): string {
+/**
+ * `value` as it may appear in the text: in escaped text each `&` arrives as Slack's `&amp;` (or as
+ * `&`, which Slack leaves alone when no entity follows); raw text holds the value as is.
+ */
+function rawPattern(value: string, escaped: boolean, caseInsensitivePrefix = 0): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charAt(i);
-    if (c === '&') out += '(?:&amp;|&)';
+    if (c === '&' && escaped) out += '(?:&amp;|&)';
     else if (i < caseInsensitivePrefix && c.toLowerCase() !== c.toUpperCase()) {
       out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
     } else out += escapeRegExp(c);
@@ -214,32 +219,38 @@ function rawPattern(value: string, caseInsensitivePrefix = 0): string {
 
 // The documented separators: whitespace (any Unicode space, NEL) and `,` `;`. Nothing else splits.
 const SEP = '\\s\\u0085,;';
-const LEAD = `(?:[(<"'\`“‘«]|&lt;)`;
-const TRAIL = `(?:[.,;:!?'"\`>”’»)]|&gt;)`;
+const LEAD_CHARS = `[(<"'\`“‘«]`;
+const TRAIL_CHARS = `[.,;:!?'"\`>”’»)]`;
 const WEB_LINK = '<(?=[hH][tT][tT][pP][sS]?://)';
 
 /**
  * Was `value` typed as a whole token? Either a token between separators, less the punctuation prose
  * puts around URLs, or the target of Slack link markup `<value|label>` / `<value>`.
  */
-function typedAsToken(raw: string, value: string, caseInsensitivePrefix = 0): boolean {
-  const v = rawPattern(value, caseInsensitivePrefix);
-  const token = `(?<=(?:^|[${SEP}>])${LEAD}*|${WEB_LINK})${v}(?=${TRAIL}*(?:$|[${SEP}]|${WEB_LINK}))`;
+function typedAsToken(raw: string, value: string, escaped: boolean, caseInsensitivePrefix = 0): boolean {
+  const v = rawPattern(value, escaped, caseInsensitivePrefix);
+  // Escaped text carries a typed `<` `>` as `&lt;` `&gt;`; in raw text those are just characters.
+  const lead = escaped ? `(?:${LEAD_CHARS}|&lt;)` : LEAD_CHARS;
+  const trail = escaped ? `(?:${TRAIL_CHARS}|&gt;)` : TRAIL_CHARS;
+  const token = `(?<=(?:^|[${SEP}>])${lead}*|${WEB_LINK})${v}(?=${trail}*(?:$|[${SEP}]|${WEB_LINK}))`;
   const markup = `<\\s*${v}\\s*[|>]`;
   return new RegExp(`${token}|${markup}`, 'm').test(raw);
 }
 
 const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const DIGIT = /[0-9]/;
 
 /** Is `url` one template of `co` filled with an asset ID the user typed (bare or as `Root/ID`)? */
-function typedExpansion(raw: string, url: string, co: IntakeCompany): boolean {
+function typedExpansion(raw: string, url: string, co: IntakeCompany, escaped: boolean): boolean {
   return co.templates.some((template) => {
     const [head = '', tail = ''] = template.split('<ID>');
     if (!url.startsWith(head) || !url.endsWith(tail) || url.length <= head.length + tail.length) return false;
     const id = url.slice(head.length, url.length - tail.length);
+    // A bare ID needs a digit (ordinary words are not asset IDs); `Root/ID` may be any ID.
     return (
       ASSET_ID.test(id) &&
-      (typedAsToken(raw, id) || typedAsToken(raw, `${co.rootId}/${id}`, co.rootId.length))
+      ((DIGIT.test(id) && typedAsToken(raw, id, escaped)) ||
+        typedAsToken(raw, `${co.rootId}/${id}`, escaped, co.rootId.length))
     );
   });
 }
@@ -254,8 +265,10 @@ interface Tally {
   envelopes: number;
 }
 
-function checkPipeline(co: IntakeCompany, text: string, tally: Tally): void {
-  const result = runIntake(candidatesFromText(text), co, { maxUrlsPerPurge: 100_000 });
+function checkPipeline(co: IntakeCompany, text: string, escaped: boolean, tally: Tally): void {
+  const result = runIntake(candidatesFromText(text, { slackEscaped: escaped }), co, {
+    maxUrlsPerPurge: 100_000,
+  });
   tally.runs++;
   tally.rejected += result.rejected.length;
   tally.expanded += result.expansions.length;
@@ -291,7 +304,7 @@ function checkPipeline(co: IntakeCompany, text: string, tally: Tally): void {
     expect(validateUrl(url, co), url).toEqual({ ok: true });
     // (b) Typed by the user, or a template expansion of a typed asset ID.
     expect(
-      typedAsToken(text, url) || typedExpansion(text, url, co),
+      typedAsToken(text, url, escaped) || typedExpansion(text, url, co, escaped),
       `not typed: ${JSON.stringify(url)}`,
     ).toBe(true);
   }
@@ -301,7 +314,7 @@ describe('intake to envelope', () => {
   it('sends only validated URLs the user typed (or template expansions), each as one intact items element', () => {
     const tally: Tally = { runs: 0, accepted: 0, expanded: 0, rejected: 0, envelopes: 0 };
     fc.assert(
-      fc.property(scenario, ({ co, text }) => checkPipeline(co, text, tally)),
+      fc.property(scenario, ({ co, escaped, text }) => checkPipeline(co, text, escaped, tally)),
       { numRuns: 200 },
     );
     // Not vacuous: the inputs mix plenty of accepted, expanded and rejected tokens.
@@ -315,44 +328,59 @@ describe('intake to envelope', () => {
     // The checks above must be able to fail: these are what a tokenizer that split on NUL, on a
     // glued `<` or inside an entity would send.
     const url = 'https://s7d7.scene7.com/is/image/JJEsquire/a';
-    expect(typedAsToken(`${url}\u0000b`, url)).toBe(false);
-    expect(typedAsToken(`${url}<b>`, url)).toBe(false);
-    expect(typedAsToken(`${url}&lt;b`, url)).toBe(false);
-    expect(typedAsToken(`x${url}`, url)).toBe(false);
-    expect(typedExpansion('a1<b>', 'https://s7d7.scene7.com/is/image/JJEsquire/a1?$thumbnail$', JJ)).toBe(
-      false,
-    );
-    // …and accepts the legitimate forms.
-    expect(typedAsToken(`(${url}).`, url)).toBe(true);
-    expect(typedAsToken(`<${url}|label>`, url)).toBe(true);
-    expect(typedAsToken(`see:<${url}>`, url)).toBe(true);
-    expect(typedAsToken(`${url}?a=1&amp;b=2`, `${url}?a=1&b=2`)).toBe(true);
-    expect(
-      typedExpansion('jjesquire/a1', 'https://s7d7.scene7.com/is/image/JJEsquire/a1?$thumbnail$', JJ),
-    ).toBe(true);
+    const thumb = (id: string) => `https://s7d7.scene7.com/is/image/JJEsquire/${id}?$thumbnail$`;
+    for (const escaped of [false, true]) {
+      expect(typedAsToken(`${url}\u0000b`, url, escaped)).toBe(false);
+      expect(typedAsToken(`${url}<b>`, url, escaped)).toBe(false);
+      expect(typedAsToken(`${url}&lt;b`, url, escaped)).toBe(false);
+      expect(typedAsToken(`x${url}`, url, escaped)).toBe(false);
+      expect(typedExpansion('a1<b>', thumb('a1'), JJ, escaped)).toBe(false);
+      // An ordinary word is not an asset ID: only `Root/word` expands.
+      expect(typedExpansion('please', thumb('please'), JJ, escaped)).toBe(false);
+      // …and accepts the legitimate forms.
+      expect(typedAsToken(`(${url}).`, url, escaped)).toBe(true);
+      expect(typedAsToken(`<${url}|label>`, url, escaped)).toBe(true);
+      expect(typedAsToken(`see:<${url}>`, url, escaped)).toBe(true);
+      expect(typedExpansion('jjesquire/a1', thumb('a1'), JJ, escaped)).toBe(true);
+      expect(typedExpansion('JJEsquire/please', thumb('please'), JJ, escaped)).toBe(true);
+    }
+    // `&amp;` is Slack's `&` only in escaped text; typed into the box it is five characters.
+    expect(typedAsToken(`${url}?a=1&amp;b=2`, `${url}?a=1&b=2`, true)).toBe(true);
+    expect(typedAsToken(`${url}?a=1&amp;b=2`, `${url}?a=1&b=2`, false)).toBe(false);
+    expect(typedAsToken(`${url}?a=1&amp;b=2`, `${url}?a=1&amp;b=2`, false)).toBe(true);
+    expect(typedAsToken(`&lt;${url}&gt;`, url, true)).toBe(true);
+    expect(typedAsToken(`&lt;${url}&gt;`, url, false)).toBe(false);
   });
 
-  it('a hostile fragment inside a URL is refused with the URL, or kept whole, never cut around', () => {
-    for (const co of [JJ, ACME]) {
-      for (const fragment of HOSTILE_FRAGMENTS) {
-        const at = `https://${hostsOf(co)[0]}/is/image/${co.rootId}/a${fragment}b`;
-        const result = runIntake(candidatesFromText(at), co, { maxUrlsPerPurge: 100 });
-        if (/[\s,;]/.test(fragment.replace(/&(?:amp|lt|gt);/g, ''))) {
-          // A documented separator (the `;` of `&e;` or of `&amp;lt;`): the parts are separate tokens.
-          for (const url of result.accepted)
-            expect(typedAsToken(at, url) || typedExpansion(at, url, co)).toBe(true);
-          continue;
+  it.each([
+    ['raw (modal box, files)', false],
+    ['Slack-escaped (command text)', true],
+  ])(
+    'a hostile fragment inside a URL is refused with the URL, or kept whole, never cut around: %s',
+    (_name, escaped) => {
+      for (const co of [JJ, ACME]) {
+        for (const fragment of HOSTILE_FRAGMENTS) {
+          const at = `https://${hostsOf(co)[0]}/is/image/${co.rootId}/a${fragment}b`;
+          const result = runIntake(candidatesFromText(at, { slackEscaped: escaped }), co, {
+            maxUrlsPerPurge: 100,
+          });
+          if (/[\s,;]/.test(fragment.replace(/&(?:amp;)?(?:amp|lt|gt);/g, ''))) {
+            // A documented separator (such as the `;` of `&e;`): the parts are separate tokens.
+            for (const url of result.accepted)
+              expect(typedAsToken(at, url, escaped) || typedExpansion(at, url, co, escaped)).toBe(true);
+            continue;
+          }
+          // Path-safe fragments such as `%2F..%2F` or `@evil.example` leave one valid URL.
+          const typed = escaped ? unescapeSlack(at) : at;
+          const whole = validateUrl(typed, co).ok;
+          expect(result.accepted, JSON.stringify(fragment)).toEqual(whole ? [typed] : []);
+          if (!whole)
+            expect(
+              result.rejected.map((r) => r.input),
+              JSON.stringify(fragment),
+            ).toContain(typed);
         }
-        // Path-safe fragments such as `%2F..%2F` or `@evil.example` leave one valid URL.
-        const typed = unescapeSlack(at);
-        const whole = validateUrl(typed, co).ok;
-        expect(result.accepted, JSON.stringify(fragment)).toEqual(whole ? [typed] : []);
-        if (!whole)
-          expect(
-            result.rejected.map((r) => r.input),
-            JSON.stringify(fragment),
-          ).toContain(typed);
       }
-    }
-  });
+    },
+  );
 });

@@ -118,15 +118,24 @@ function fromTemplates(url: string): boolean {
   });
 }
 
-function checkAccepted(input: string, candidates: Candidate[]): void {
-  const unescaped = unescapeSlack(input);
+/**
+ * Every accepted URL passes validateUrl and is a substring of what the user typed: the input itself
+ * when it is raw (modal box, files, rich_text), the input after one Slack unescape when Slack escaped
+ * it (command text, mrkdwn). Unescaping raw text would purge another CDN object.
+ */
+function checkAccepted(input: string, candidates: Candidate[], slackEscaped: boolean): void {
+  const typed = slackEscaped ? unescapeSlack(input) : input;
   const result = runIntake(candidates, company, limits);
   for (const url of result.accepted) {
     expect(validateUrl(url, company)).toEqual({ ok: true });
-    expect(unescaped.includes(url) || fromTemplates(url)).toBe(true);
+    expect(typed.includes(url) || fromTemplates(url), url).toBe(true);
   }
   expect(new Set(result.accepted).size).toBe(result.accepted.length);
 }
+
+const richText = (text: string) => [
+  { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] },
+];
 
 describe('intake properties', () => {
   it('extractors never throw on any string', () => {
@@ -153,14 +162,38 @@ describe('intake properties', () => {
     );
   });
 
-  it('every accepted URL passes validateUrl and is a substring of the unescaped input (or a template expansion)', () => {
+  it('every accepted URL passes validateUrl and is a substring of the typed input (or a template expansion)', () => {
     fc.assert(
       fc.property(pasted, (text) => {
-        checkAccepted(text, candidatesFromText(text));
-        checkAccepted(text, candidatesFromFile(text, 'list.csv'));
-        checkAccepted(text, candidatesFromMessage({ text }).candidates);
+        checkAccepted(text, candidatesFromText(text), false);
+        checkAccepted(text, candidatesFromText(text, { source: 'prefill' }), false);
+        checkAccepted(text, candidatesFromFile(text, 'list.csv'), false);
+        checkAccepted(text, candidatesFromMessage({ blocks: richText(text) }).candidates, false);
+        checkAccepted(text, candidatesFromMessage({ files: [{ plain_text: text }] }).candidates, false);
+        checkAccepted(text, candidatesFromText(text, { slackEscaped: true }), true);
+        checkAccepted(text, candidatesFromMessage({ text }).candidates, true);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('raw text is never unescaped: a typed entity reaches the accepted URL as typed', () => {
+    const entity = fc.constantFrom('&amp;', '&lt;', '&gt;', '&amp;amp;', '&amp;lt;');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(entity, fc.stringMatching(/^[a-z0-9=]{1,6}$/)), { minLength: 1, maxLength: 4 }),
+        (parts) => {
+          const url = `https://s7d7.scene7.com/is/image/JJEsquire/a?x=1${parts.map(([e, t]) => e + t).join('')}`;
+          expect(runIntake(candidatesFromText(url), company, limits).accepted).toEqual([url]);
+          expect(runIntake(candidatesFromFile(url, 'u.txt'), company, limits).accepted).toEqual([url]);
+          // The same URL typed in a slash command arrives escaped once and comes out as typed.
+          const escaped = url.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+          expect(
+            runIntake(candidatesFromText(escaped, { slackEscaped: true }), company, limits).accepted,
+          ).toEqual([url]);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -32,7 +32,9 @@ const row: BenchRow = {
   async run() {
     const input = buildInput();
     const once = (): number => {
-      const result = runIntake(candidatesFromText(input), company, { maxUrlsPerPurge: COUNT });
+      const result = runIntake(candidatesFromText(input, { slackEscaped: true }), company, {
+        maxUrlsPerPurge: COUNT,
+      });
       if (result.accepted.length !== COUNT) {
         throw new Error(`intake bench: expected ${COUNT} accepted URLs, got ${result.accepted.length}`);
       }

@@ -44,8 +44,19 @@ describe('stripPunctuation', () => {
 });
 
 describe('cleanToken', () => {
-  it('unescapes before trimming punctuation, so an escaped > at the end goes', () => {
-    expect(cleanToken('  https://h/x&gt;  ')).toBe('https://h/x');
-    expect(cleanToken('https://h/x?a=1&amp;')).toBe('https://h/x?a=1&');
+  it('escaped text: unescapes before trimming punctuation, so an escaped > at the end goes', () => {
+    expect(cleanToken('  https://h/x&gt;  ', true)).toBe('https://h/x');
+    expect(cleanToken('https://h/x?a=1&amp;', true)).toBe('https://h/x?a=1&');
+    expect(cleanToken('https://h/x?a=&amp;amp;b', true)).toBe('https://h/x?a=&amp;b');
+  });
+
+  it('raw text: entities are characters the user typed', () => {
+    expect(cleanToken('https://h/x?a=&amp;b', false)).toBe('https://h/x?a=&amp;b');
+    expect(cleanToken('https://h/x&lt;b&gt;c', false)).toBe('https://h/x&lt;b&gt;c');
+    // The `;` closing a typed entity is part of it; any other trailing `;` is punctuation.
+    expect(cleanToken('https://h/x&gt;', false)).toBe('https://h/x&gt;');
+    expect(cleanToken('https://h/x?a=&amp;;.', false)).toBe('https://h/x?a=&amp;');
+    expect(cleanToken('https://h/x&gt;', true)).toBe('https://h/x');
+    expect(cleanToken('https://h/x&amp;gt;', true)).toBe('https://h/x&gt;');
   });
 });

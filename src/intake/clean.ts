@@ -2,8 +2,8 @@ import { unescapeSlack } from './unescape.js';
 import { isControl } from './whitespace.js';
 
 /**
- * Turns a raw token into the exact candidate string: Slack-unescape, trim, then drop wrapping
- * punctuation that prose puts around URLs. Never changes anything inside the URL.
+ * Turns a raw token into the exact candidate string: Slack-unescape (only text Slack escaped), trim,
+ * then drop wrapping punctuation that prose puts around URLs. Never changes anything inside the URL.
  */
 
 // `.` `,` `;` `:` `!` `?` `'` `"` `>` and the backtick (code spans); `)` is handled separately.
@@ -49,6 +49,7 @@ export function stripPunctuation(token: string): string {
   let closes = 0;
   while (end > start) {
     const c = token.charCodeAt(end - 1);
+    if (c === 0x3b && endsEntity(token, end - 1)) break;
     if (isTrailingJunk(c) || isTypographicCloser(c)) {
       end--;
       continue;
@@ -74,9 +75,22 @@ export function stripPunctuation(token: string): string {
   return start === 0 && end === token.length ? token : token.slice(start, end);
 }
 
-/** Raw token → candidate value ('' when nothing is left). */
-export function cleanToken(raw: string): string {
-  const value = stripPunctuation(unescapeSlack(raw).trim());
+// The `;` of `&amp;` `&lt;` `&gt;` closes the entity the user typed (raw text, or escaped text after
+// the unescape): it is part of the URL, as it is for the tokenizer, not prose punctuation.
+function endsEntity(token: string, semicolon: number): boolean {
+  return (
+    token.startsWith('&amp', semicolon - 4) ||
+    token.startsWith('&lt', semicolon - 3) ||
+    token.startsWith('&gt', semicolon - 3)
+  );
+}
+
+/**
+ * Token → candidate value ('' when nothing is left). `slackEscaped`: the token comes from text Slack
+ * escaped; unescaping raw text would turn a typed `&amp;` into `&`, another CDN object.
+ */
+export function cleanToken(raw: string, slackEscaped: boolean): string {
+  const value = stripPunctuation((slackEscaped ? unescapeSlack(raw) : raw).trim());
   // A control character on its own (a DOS end-of-file mark) holds nothing to purge; inside a token it
   // stays, so the token is rejected rather than split.
   return value !== '' && isControl(value.charCodeAt(0)) && onlyControls(value) ? '' : value;

@@ -1,4 +1,5 @@
 /** URL intake: pure functions that turn Slack text, messages and files into URLs IPS will accept. */
+export { isBareAssetId, mayBeUrlOrAssetId } from './classify.js';
 export { type IntakeLimitCode, IntakeLimitError, MAX_INPUT_BYTES } from './errors.js';
 export { candidatesFromMessage } from './message.js';
 export { runIntake } from './run.js';
@@ -12,6 +13,7 @@ export type {
   Rejection,
   RejectionCode,
   SlackMessageLike,
+  TextOptions,
   ValidationResult,
 } from './types.js';
 export { unescapeSlack } from './unescape.js';

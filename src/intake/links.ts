@@ -2,9 +2,9 @@ import { cleanToken } from './clean.js';
 import { unescapeSlack } from './unescape.js';
 
 /**
- * Finding links in Slack-formatted text. Only links and things that look like URLs count; the
- * prose around them is ignored. Targets of explicit links are taken whole (only unescaped and
- * trimmed); bare URLs lose the punctuation prose puts after them.
+ * Finding links in Slack message parts. Only links and things that look like URLs count; the prose
+ * around them is ignored. Targets of explicit links are taken whole (only unescaped, when Slack
+ * escaped them, and trimmed); bare URLs lose the punctuation prose puts after them.
  */
 export interface LinkSink {
   /** A URL candidate found at 1-based `line` of the scanned text. */
@@ -19,9 +19,12 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
 const MRKDWN_TOKEN = /<([^<>\n]*)>|https?:\/\/[^\s<>]+/gi;
 const BARE_URL = /https?:\/\/[^\s<>]+/gi;
 
-/** An explicit link target: `<…>` markup, a rich_text `link.url`, an attachment URL field. */
-export function addLinkTarget(raw: string, line: number, sink: LinkSink): void {
-  const target = unescapeSlack(raw).trim();
+/**
+ * An explicit link target: `<…>` markup, a rich_text `link.url`, an attachment URL field.
+ * `slackEscaped`: it comes from mrkdwn, where Slack escapes `&` `<` `>`; JSON values are raw.
+ */
+export function addLinkTarget(raw: string, line: number, sink: LinkSink, slackEscaped: boolean): void {
+  const target = (slackEscaped ? unescapeSlack(raw) : raw).trim();
   if (target === '') return;
   if (WEB_LINK.test(target)) {
     sink.add(target, line);
@@ -37,17 +40,17 @@ export function addLinkTarget(raw: string, line: number, sink: LinkSink): void {
   }
 }
 
-/** Slack mrkdwn (message text, attachment text): links in markup plus bare URLs. */
+/** Slack mrkdwn (message text, attachment text): links in markup plus bare URLs; always escaped. */
 export function scanMrkdwn(text: string, firstLine: number, sink: LinkSink): void {
-  scan(text, MRKDWN_TOKEN, firstLine, sink);
+  scan(text, MRKDWN_TOKEN, firstLine, sink, true);
 }
 
-/** Raw text (rich_text `text` elements, snippets): bare URLs only. */
+/** Raw text (rich_text `text` elements, plain_text, snippets): bare URLs only, taken as written. */
 export function scanBareUrls(text: string, firstLine: number, sink: LinkSink): void {
-  scan(text, BARE_URL, firstLine, sink);
+  scan(text, BARE_URL, firstLine, sink, false);
 }
 
-function scan(text: string, pattern: RegExp, firstLine: number, sink: LinkSink): void {
+function scan(text: string, pattern: RegExp, firstLine: number, sink: LinkSink, escaped: boolean): void {
   if (!text.includes('://') && !text.includes('<')) return;
   const re = new RegExp(pattern.source, pattern.flags);
   let line = firstLine;
@@ -60,7 +63,7 @@ function scan(text: string, pattern: RegExp, firstLine: number, sink: LinkSink):
     }
     const markup = m[1];
     if (markup === undefined) {
-      const value = cleanToken(m[0]);
+      const value = cleanToken(m[0], escaped);
       if (value !== '') sink.add(value, line);
       continue;
     }
@@ -68,6 +71,6 @@ function scan(text: string, pattern: RegExp, firstLine: number, sink: LinkSink):
     // `<@U…>` users, `<#C…|name>` channels, `<!here>` specials: not links.
     if (first === 0x40 || first === 0x23 || first === 0x21) continue;
     const bar = markup.indexOf('|');
-    addLinkTarget(bar >= 0 ? markup.slice(0, bar) : markup, line, sink);
+    addLinkTarget(bar >= 0 ? markup.slice(0, bar) : markup, line, sink, escaped);
   }
 }

@@ -29,12 +29,14 @@ describe('candidatesFromMessage: mrkdwn text', () => {
         line: 1,
         reason: 'mailto: link is not a web URL; only http and https URLs can be purged',
         code: 'not-web-link',
+        source: 'text',
       },
       {
         input: 'tel:+1555',
         line: 1,
         reason: 'tel: link is not a web URL; only http and https URLs can be purged',
         code: 'not-web-link',
+        source: 'text',
       },
     ]);
   });
@@ -86,7 +88,8 @@ describe('candidatesFromMessage: rich_text blocks', () => {
       [`${U}/b`, 3, 'blocks'],
       [`${U}/c`, 4, 'blocks'],
       [`${U}/d`, 6, 'blocks'],
-      [`${U}/e&x`, 7, 'blocks'],
+      // rich_text is JSON, not mrkdwn: Slack does not escape it, so `&amp;` there was typed.
+      [`${U}/e&amp;x`, 7, 'blocks'],
     ]);
     expect(ignored.map((r) => r.input)).toEqual(['mailto:a@b.c']);
   });
@@ -99,18 +102,58 @@ describe('candidatesFromMessage: rich_text blocks', () => {
       [`${U}/b`, 'blocks'],
       [`${U}/c`, 'blocks'],
       [`${U}/d`, 'blocks'],
-      [`${U}/e&x`, 'blocks'],
+      [`${U}/e&amp;x`, 'blocks'],
     ]);
   });
 
-  it('reads mrkdwn in section blocks of bot messages', () => {
+  it('reads mrkdwn in section blocks of bot messages, unescaping it', () => {
     const { candidates } = candidatesFromMessage({
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: `Updated: <${U}/a|a>` }, fields: [] },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `see ${U}/b` }] },
+        { type: 'section', text: { type: 'mrkdwn', text: `Updated: <${U}/a?x=1&amp;y=2|a>` }, fields: [] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: `see ${U}/b&amp;c` }] },
+        { type: 'context', elements: [{ type: 'plain_text', text: `raw ${U}/c&amp;d` }] },
       ],
     });
-    expect(candidates.map((c) => c.value)).toEqual([`${U}/a`, `${U}/b`]);
+    expect(candidates.map((c) => c.value)).toEqual([`${U}/a?x=1&y=2`, `${U}/b&c`, `${U}/c&amp;d`]);
+  });
+
+  it('takes rich_text link URLs and text as raw (Slack sends them unescaped in JSON)', () => {
+    const { candidates } = candidatesFromMessage({
+      blocks: [
+        {
+          type: 'rich_text',
+          elements: [
+            {
+              type: 'rich_text_section',
+              elements: [
+                { type: 'link', url: `${U}/a?$p$&wid=1` },
+                { type: 'link', url: `${U}/b?x=&amp;lt;` },
+                { type: 'text', text: ` ${U}/c?x=1&amp;y=2&lt;z` },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(candidates.map((c) => c.value)).toEqual([
+      `${U}/a?$p$&wid=1`,
+      `${U}/b?x=&amp;lt;`,
+      `${U}/c?x=1&amp;y=2&lt;z`,
+    ]);
+  });
+
+  it('matches a link typed with a literal &amp; in text (escaped) and blocks (raw) as one URL', () => {
+    const typed = `${U}/a?x=1&amp;y=2`;
+    const { candidates } = candidatesFromMessage({
+      text: `<${typed.replace('&', '&amp;')}>`,
+      blocks: [
+        {
+          type: 'rich_text',
+          elements: [{ type: 'rich_text_section', elements: [{ type: 'link', url: typed }] }],
+        },
+      ],
+    });
+    expect(candidates).toEqual([{ value: typed, line: 1, source: 'text' }]);
   });
 
   it('survives malformed and deeply nested blocks', () => {
@@ -143,16 +186,17 @@ describe('candidatesFromMessage: attachments and files', () => {
   it('reads snippet text (plain_text before preview) and reports files without text', () => {
     const { candidates, ignored } = candidatesFromMessage({
       files: [
-        { name: 'urls.txt', preview: `${U}/preview`, plain_text: `# list\n${U}/a\nprose ${U}/b` },
+        { name: 'urls.txt', preview: `${U}/preview`, plain_text: `# list\n${U}/a\nprose ${U}/b&amp;c` },
         { name: 'short.txt', preview: `${U}/c` },
         { name: 'photo.png' },
         {},
       ],
     });
-    expect(candidates.map((c) => [c.value, c.line, c.source])).toEqual([
-      [`${U}/a`, 2, 'file'],
-      [`${U}/b`, 3, 'file'],
-      [`${U}/c`, 1, 'file'],
+    // Snippets are files, not mrkdwn: their text is raw.
+    expect(candidates.map((c) => [c.value, c.line, c.source, c.fileName])).toEqual([
+      [`${U}/a`, 2, 'file', 'urls.txt'],
+      [`${U}/b&amp;c`, 3, 'file', 'urls.txt'],
+      [`${U}/c`, 1, 'file', 'short.txt'],
     ]);
     expect(ignored.map((r) => [r.input, r.code])).toEqual([
       ['photo.png', 'file-no-text'],

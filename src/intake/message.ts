@@ -39,16 +39,19 @@ class Collector {
       throw new IntakeLimitError('INTAKE_TOO_LARGE', MAX_INPUT_BYTES, this.used);
   }
 
-  sink(source: CandidateSource, fixedLine?: number): LinkSink {
+  sink(source: CandidateSource, fixedLine?: number, fileName?: string): LinkSink {
     return {
       add: (value, line) => {
         const first = this.firstSource.get(value);
         if (first !== undefined && first !== source) return;
         if (first === undefined) this.firstSource.set(value, source);
-        this.candidates.push({ value, line: fixedLine ?? line, source });
+        const at = fixedLine ?? line;
+        this.candidates.push(
+          fileName === undefined ? { value, line: at, source } : { value, line: at, source, fileName },
+        );
       },
       ignore: (input, line, reason) => {
-        this.ignored.push({ input, line: fixedLine ?? line, reason, code: 'not-web-link' });
+        this.ignored.push({ input, line: fixedLine ?? line, reason, code: 'not-web-link', source });
       },
     };
   }
@@ -104,7 +107,8 @@ class BlockWalker {
     if (type === 'link' && typeof node.url === 'string') {
       this.collector.budget(node.url);
       this.startContent();
-      addLinkTarget(node.url, this.line, this.sink);
+      // rich_text is JSON: Slack does not escape it, so an `&amp;` there is what the user typed.
+      addLinkTarget(node.url, this.line, this.sink, false);
       this.atLineStart = false;
       return;
     }
@@ -144,7 +148,8 @@ function readAttachments(attachments: unknown[], collector: Collector): void {
       const value = attachment[field];
       if (typeof value === 'string') {
         collector.budget(value);
-        addLinkTarget(value, line, sink);
+        // Legacy attachment URLs mirror the escaped message text (unfurls carry the link as posted).
+        addLinkTarget(value, line, sink, true);
       }
     }
     for (const field of ATTACHMENT_TEXT_FIELDS) {
@@ -183,10 +188,13 @@ function readFiles(files: SlackMessageLike['files'] & object, collector: Collect
         line: 1,
         reason: `${name} has no text Slack shares with apps; upload it in the purge form's file field instead`,
         code: 'file-no-text',
+        source: 'file',
+        fileName: name,
       });
       return;
     }
     collector.budget(content);
-    scanBareUrls(content, 1, collector.sink('file'));
+    // A snippet is a file: its text is raw.
+    scanBareUrls(content, 1, collector.sink('file', undefined, name));
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntakeLimitError } from './errors.js';
 import { runIntake } from './run.js';
-import { candidatesFromText } from './text.js';
+import { candidatesFromFile, candidatesFromText } from './text.js';
 import type { Candidate, IntakeCompany } from './types.js';
 
 const U = 'https://s7d7.scene7.com/is/image/JJEsquire';
@@ -96,6 +96,7 @@ describe('runIntake expands asset IDs through templates', () => {
       {
         input: 'https://example.com/is/image/JJEsquire/42',
         line: 1,
+        source: 'text',
         code: 'host',
         reason:
           'host example.com is not a delivery host of JJEsquire (allowed: s7d7.scene7.com, images.jjesquire.com) ' +
@@ -108,6 +109,75 @@ describe('runIntake expands asset IDs through templates', () => {
     const result = runIntake(cands(`${U}/7?$thumbnail$`, '7', 'JJEsquire/7'), withTemplates, limits);
     expect(result.accepted).toEqual([`${U}/7?$thumbnail$`, `${U}/7?$product$&id=7`]);
     expect(result.duplicates).toBe(3);
+  });
+});
+
+describe('runIntake takes only tokens with a digit for bare asset IDs', () => {
+  const hint = 'not a URL or asset ID; asset IDs without a digit must be written JJEsquire/<id>';
+
+  it.each(['please', 'purge', 'team', 'these', 'Hi', 'hero-image', 'shoe_front', 'example.com', 'a.b'])(
+    'a word (%s) is rejected with the hint, never expanded',
+    (word) => {
+      const result = runIntake(cands(word), withTemplates, limits);
+      expect(result.accepted).toEqual([]);
+      expect(result.expansions).toEqual([]);
+      expect(result.rejected).toEqual([
+        { input: word, line: 1, reason: hint, code: 'not-url-or-id', source: 'text' },
+      ]);
+    },
+  );
+
+  it('pasted prose around a URL sends only the URL', () => {
+    const result = runIntake(candidatesFromText(`Hi team, purge these: ${U}/a`), withTemplates, limits);
+    expect(result.accepted).toEqual([`${U}/a`]);
+    expect(result.rejected.map((r) => r.input)).toEqual(['Hi', 'team', 'purge', 'these']);
+  });
+
+  it.each(['11008047', 'a1', 'shoe-01', 'v2.hero'])('%s (with a digit) is an asset ID', (id) => {
+    const result = runIntake(cands(id), withTemplates, limits);
+    expect(result.expansions.map((e) => e.input)).toEqual([id]);
+    expect(result.rejected).toEqual([]);
+  });
+
+  it('Root/ID allows any ID, digit or not', () => {
+    const result = runIntake(cands('JJEsquire/hero-image', 'jjesquire/please'), withTemplates, limits);
+    expect(result.accepted).toEqual([
+      `${U}/hero-image?$thumbnail$`,
+      `${U}/hero-image?$product$&id=hero-image`,
+      `${U}/please?$thumbnail$`,
+      `${U}/please?$product$&id=please`,
+    ]);
+    expect(result.rejected).toEqual([]);
+  });
+
+  it('a configured host name still gets its own hint', () => {
+    const result = runIntake(cands('images.jjesquire.com'), withTemplates, limits);
+    expect(result.rejected[0]).toMatchObject({ code: 'host-not-url' });
+  });
+});
+
+describe('runIntake rejections name their source', () => {
+  it('carries source and file name, so equal line numbers of different inputs are told apart', () => {
+    const candidates: Candidate[] = [
+      ...candidatesFromText('x', { source: 'prefill' }),
+      ...candidatesFromText('y'),
+      ...candidatesFromFile('z', 'urls.csv'),
+    ];
+    const result = runIntake(candidates, withTemplates, limits);
+    expect(result.rejected.map((r) => [r.input, r.line, r.source, r.fileName])).toEqual([
+      ['x', 1, 'prefill', undefined],
+      ['y', 1, 'text', undefined],
+      ['z', 1, 'file', 'urls.csv'],
+    ]);
+  });
+
+  it('a bad template expansion keeps the source of the asset ID', () => {
+    const company: IntakeCompany = { ...jj, templates: ['https://example.com/is/image/JJEsquire/<ID>'] };
+    const result = runIntake(candidatesFromFile('x\n42', 'ids.txt'), company, limits);
+    expect(result.rejected.map((r) => [r.line, r.source, r.fileName])).toEqual([
+      [1, 'file', 'ids.txt'],
+      [2, 'file', 'ids.txt'],
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { classify } from './classify.js';
 import { compileCompany } from './company.js';
 import { IntakeLimitError } from './errors.js';
 import { expandAssetId, noTemplatesReason } from './expand.js';
-import type { Candidate, Expansion, IntakeCompany, IntakeResult, Rejection } from './types.js';
+import type { Candidate, Expansion, IntakeCompany, IntakeResult, Rejection, RejectionCode } from './types.js';
 import { checkUrl } from './validate.js';
 
 /**
@@ -45,15 +45,10 @@ export function runIntake(
       if (result.ok) {
         seen.add(value);
         accepted.push(value);
-      } else rejected.push({ input: value, line, reason: result.reason, code: result.code });
+      } else rejected.push(rejection(candidate, value, result.reason, result.code));
     } else if (kind.kind === 'id') {
       if (co.templates.length === 0) {
-        rejected.push({
-          input: value,
-          line,
-          reason: noTemplatesReason(value, kind.id, co),
-          code: 'no-templates',
-        });
+        rejected.push(rejection(candidate, value, noTemplatesReason(value, kind.id, co), 'no-templates'));
         continue;
       }
       const urls = expandAssetId(kind.id, co);
@@ -62,16 +57,12 @@ export function runIntake(
         const result = checkUrl(url, co);
         if (result.ok) accept(url);
         else {
-          rejected.push({
-            input: url,
-            line,
-            reason: `${result.reason} (expanded from asset ID ${value})`,
-            code: result.code,
-          });
+          const reason = `${result.reason} (expanded from asset ID ${value})`;
+          rejected.push(rejection(candidate, url, reason, result.code));
         }
       }
     } else {
-      rejected.push({ input: value, line, reason: kind.reason, code: kind.code });
+      rejected.push(rejection(candidate, value, kind.reason, kind.code));
     }
   }
 
@@ -79,4 +70,12 @@ export function runIntake(
     throw new IntakeLimitError('INTAKE_TOO_MANY_URLS', limits.maxUrlsPerPurge, accepted.length);
   }
   return { accepted, rejected, expansions, duplicates };
+}
+
+/** Each source numbers its lines from 1: a rejection names its source so the user finds the line. */
+function rejection(from: Candidate, input: string, reason: string, code: RejectionCode): Rejection {
+  const { line, source, fileName } = from;
+  return fileName === undefined
+    ? { input, line, reason, code, source }
+    : { input, line, reason, code, source, fileName };
 }

@@ -5,6 +5,7 @@ import { candidatesFromFile, candidatesFromText } from './text.js';
 const U = 'https://s7d7.scene7.com/is/image/JJEsquire';
 const values = (text: string) => candidatesFromText(text).map((c) => c.value);
 const valuesAndLines = (text: string) => candidatesFromText(text).map((c) => [c.value, c.line]);
+const escapedValues = (text: string) => candidatesFromText(text, { slackEscaped: true }).map((c) => c.value);
 
 describe('candidatesFromText splits tokens', () => {
   it.each([
@@ -26,7 +27,7 @@ describe('candidatesFromText splits tokens', () => {
     ],
     ['a comma in a path separates', `${U}/a.jpg,${U}/b.jpg`, [`${U}/a.jpg`, `${U}/b.jpg`]],
     ['a comma-separated asset ID list', '1,2;3', ['1', '2', '3']],
-    ['escaped entities keep their semicolon', `${U}/a?x=1&amp;y=2&lt;&gt;`, [`${U}/a?x=1&y=2<`]],
+    ['entities keep their semicolon', `${U}/a?x=1&amp;y=2&lt;b`, [`${U}/a?x=1&amp;y=2&lt;b`]],
     [
       'host/path without scheme keeps query commas',
       's7d7.scene7.com/is/image/X/y?crop=0,0,1,1',
@@ -72,14 +73,61 @@ describe('candidatesFromText splits tokens', () => {
 
 describe('candidatesFromText reads Slack markup', () => {
   it.each([
-    ['link with label', `<${U}/a?$t$&amp;wid=200|my label, with commas; and spaces>`, [`${U}/a?$t$&wid=200`]],
+    ['link with label', `<${U}/a?$t$&wid=200|my label, with commas; and spaces>`, [`${U}/a?$t$&wid=200`]],
     ['link without label', `<${U}/a>`, [`${U}/a`]],
     ['adjacent links', `<${U}/a><${U}/b|b>`, [`${U}/a`, `${U}/b`]],
     ['link target punctuation is kept', `<${U}/a.|label>.`, [`${U}/a.`]],
     ['unclosed < is dropped as punctuation', `<${U}/a`, [`${U}/a`]],
-    ['&amp;lt; becomes &lt;, not <', `${U}/a?x=&amp;lt;`, [`${U}/a?x=&lt`]],
   ])('%s', (_name, text, expected) => {
     expect(values(text)).toEqual(expected);
+  });
+});
+
+describe('Slack escaping is undone only for text Slack escaped', () => {
+  it('takes raw text (modal box, prefill, files) as typed: a literal entity stays', () => {
+    // Typed into the modal: `&amp;` is five characters of the CDN cache key, not `&`.
+    expect(values(`${U}/shoe?$product$&amp;wid=200`)).toEqual([`${U}/shoe?$product$&amp;wid=200`]);
+    expect(values(`${U}/a&lt;b&gt;c`)).toEqual([`${U}/a&lt;b&gt;c`]);
+    expect(values(`<${U}/a?x=1&amp;y=2|label>`)).toEqual([`${U}/a?x=1&amp;y=2`]);
+    expect(
+      candidatesFromText(`${U}/a?x=1&amp;y=2`, { source: 'prefill' }).map((c) => [c.value, c.source]),
+    ).toEqual([[`${U}/a?x=1&amp;y=2`, 'prefill']]);
+    expect(candidatesFromFile(`${U}/a?x=1&amp;y=2`, 'urls.txt').map((c) => c.value)).toEqual([
+      `${U}/a?x=1&amp;y=2`,
+    ]);
+    expect(candidatesFromFile(`id,url\n1,"${U}/b?x=1&amp;y=2"`, 'urls.csv').map((c) => c.value)).toEqual([
+      `${U}/b?x=1&amp;y=2`,
+    ]);
+  });
+
+  it('undoes &amp; &lt; &gt; once in escaped text (slash command text)', () => {
+    expect(escapedValues(`${U}/shoe?$product$&amp;wid=200`)).toEqual([`${U}/shoe?$product$&wid=200`]);
+    // The user typed `&amp;`: Slack sent `&amp;amp;`, one unescape gives back what was typed.
+    expect(escapedValues(`${U}/shoe?$product$&amp;amp;wid=200`)).toEqual([`${U}/shoe?$product$&amp;wid=200`]);
+    expect(escapedValues(`${U}/a?x=1&amp;y=2&lt;&gt;`)).toEqual([`${U}/a?x=1&y=2<`]);
+    expect(escapedValues(`<${U}/a?$t$&amp;wid=200|label>`)).toEqual([`${U}/a?$t$&wid=200`]);
+    expect(escapedValues(`${U}/a?x=&amp;lt;`)).toEqual([`${U}/a?x=&lt;`]);
+    expect(
+      candidatesFromFile(`${U}/a?x=1&amp;y=2`, 'urls.txt', { slackEscaped: true }).map((c) => c.value),
+    ).toEqual([`${U}/a?x=1&y=2`]);
+  });
+});
+
+describe('candidates say where they came from', () => {
+  it('text, prefill and file sources, files with their name', () => {
+    expect(candidatesFromText(`${U}/a`)).toEqual([{ value: `${U}/a`, line: 1, source: 'text' }]);
+    expect(candidatesFromText(`\n${U}/a`, { source: 'prefill' })).toEqual([
+      { value: `${U}/a`, line: 2, source: 'prefill' },
+    ]);
+    expect(candidatesFromFile(`${U}/a\n${U}/b`, 'urls.txt')[1]).toEqual({
+      value: `${U}/b`,
+      line: 2,
+      source: 'file',
+      fileName: 'urls.txt',
+    });
+    expect(candidatesFromFile(`name,url\nx,${U}/a`, 'urls.csv')).toEqual([
+      { value: `${U}/a`, line: 2, source: 'file', fileName: 'urls.csv' },
+    ]);
   });
 });
 
@@ -178,5 +226,16 @@ describe('input size cap', () => {
   it('counts UTF-8 bytes, not characters', () => {
     const text = 'é'.repeat(MAX_INPUT_BYTES / 2 + 1);
     expect(() => candidatesFromFile(text, 'x.txt')).toThrow(/the limit is 1,048,576 bytes/);
+  });
+});
+
+describe('entities and separators', () => {
+  it('the ; of a typed entity never separates, escaped by Slack or not', () => {
+    const typed = `${U}/a&amp;b ${U}/c&lt;d`;
+    expect(values(typed)).toEqual([`${U}/a&amp;b`, `${U}/c&lt;d`]);
+    const escaped = typed.replaceAll('&', '&amp;');
+    expect(escapedValues(escaped)).toEqual([`${U}/a&amp;b`, `${U}/c&lt;d`]);
+    // Any other `;` outside a query still separates.
+    expect(values(`${U}/a;${U}/b&x;c`)).toEqual([`${U}/a`, `${U}/b&x`, 'c']);
   });
 });

@@ -1,27 +1,35 @@
-import { cleanToken } from './clean.js';
 import { findCsvColumn, readRecords } from './csv.js';
 import { assertInputSize } from './errors.js';
-import { tokenizeLine } from './tokenize.js';
-import type { Candidate, CandidateSource } from './types.js';
+import { TokenSink, tokenizeLine } from './tokenize.js';
+import type { Candidate, TextOptions } from './types.js';
 
 /**
- * Modal text, slash-command text: every token on every line is a candidate (URL or asset ID);
- * `runIntake` rejects the ones that are neither. Lines starting with `#` are comments.
+ * Modal text, slash-command text, a stashed prefill: every token on every line is a candidate (URL
+ * or asset ID); `runIntake` rejects the ones that are neither. Lines starting with `#` are comments.
+ * Raw unless `slackEscaped` (only slash-command and mrkdwn text are escaped by Slack).
  */
-export function candidatesFromText(text: string): Candidate[] {
-  return candidatesFromPlain(text, 'text', false);
+export function candidatesFromText(text: string, options: TextOptions = {}): Candidate[] {
+  const sink = new TokenSink(options.source ?? 'text', options.slackEscaped === true, undefined);
+  return candidatesFromPlain(text, sink, false);
 }
 
-/** An uploaded text or CSV file; same rules as text, `.tsv` files prefer tab-separated columns. */
-export function candidatesFromFile(content: string, fileName: string): Candidate[] {
-  return candidatesFromPlain(content, 'file', fileName.toLowerCase().endsWith('.tsv'));
+/**
+ * An uploaded text or CSV file; same rules as text, `.tsv` files prefer tab-separated columns.
+ * Files are raw: Slack never escapes their content.
+ */
+export function candidatesFromFile(
+  content: string,
+  fileName: string,
+  options: Pick<TextOptions, 'slackEscaped'> = {},
+): Candidate[] {
+  const sink = new TokenSink('file', options.slackEscaped === true, fileName);
+  return candidatesFromPlain(content, sink, fileName.toLowerCase().endsWith('.tsv'));
 }
 
-function candidatesFromPlain(input: string, source: CandidateSource, preferTab: boolean): Candidate[] {
+function candidatesFromPlain(input: string, sink: TokenSink, preferTab: boolean): Candidate[] {
   assertInputSize(input);
   // A BOM from spreadsheet exports would hide the header name.
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const out: Candidate[] = [];
   const header = findHeaderLine(text);
   if (header !== undefined) {
     const column = findCsvColumn(header.text, preferTab);
@@ -29,20 +37,18 @@ function candidatesFromPlain(input: string, source: CandidateSource, preferTab: 
       for (const record of readRecords(text, header.end, header.line + 1, column.delimiter)) {
         // A row without delimiters (a URL pasted under the table) is read rather than dropped.
         const cell = record.cells.length === 1 ? record.cells[0] : record.cells[column.index];
-        if (cell === undefined) continue;
-        const value = cleanToken(cell);
-        if (value !== '') out.push({ value, line: record.line, source });
+        if (cell !== undefined) sink.push(cell, record.line);
       }
-      return out;
+      return sink.out;
     }
     if (column !== undefined) {
       // A one-column list with a title line ("URL"): drop the title, read the rest as text.
-      tokenizeLines(text, header.end, header.line + 1, source, out);
-      return out;
+      tokenizeLines(text, header.end, header.line + 1, sink);
+      return sink.out;
     }
   }
-  tokenizeLines(text, 0, 1, source, out);
-  return out;
+  tokenizeLines(text, 0, 1, sink);
+  return sink.out;
 }
 
 interface HeaderLine {
@@ -68,20 +74,14 @@ function findHeaderLine(text: string): HeaderLine | undefined {
   return undefined;
 }
 
-function tokenizeLines(
-  text: string,
-  from: number,
-  firstLine: number,
-  source: CandidateSource,
-  out: Candidate[],
-): void {
+function tokenizeLines(text: string, from: number, firstLine: number, sink: TokenSink): void {
   const lines = new LineCursor(text);
   let start = from;
   let line = firstLine;
   while (start < text.length) {
     const { stop, next } = lines.end(start);
     const raw = text.slice(start, stop);
-    if (!isComment(raw)) tokenizeLine(raw, line, source, out);
+    if (!isComment(raw)) tokenizeLine(raw, line, sink);
     start = next;
     line++;
   }

@@ -12,10 +12,10 @@ const NEEDS_SCAN = /[^!-+\--:=-~]/;
  * would purge a different object; there a `,`/`;` only separates when another URL follows it.
  * Slack link markup `<url|label>` counts as one token: the label is dropped.
  */
-export function tokenizeLine(line: string, lineNo: number, source: CandidateSource, out: Candidate[]): void {
+export function tokenizeLine(line: string, lineNo: number, sink: TokenSink): void {
   // Fast path: a line that is one plain token (the usual pasted URL) needs no scanning.
   if (!NEEDS_SCAN.test(line)) {
-    push(line, lineNo, source, out);
+    sink.push(line, lineNo);
     return;
   }
   const n = line.length;
@@ -36,8 +36,7 @@ export function tokenizeLine(line: string, lineNo: number, source: CandidateSour
         if (nextBar !== -1 && nextBar <= i) nextBar = line.indexOf('|', i + 1);
         const bar = nextBar;
         // An explicit link target is taken whole: a trailing `.` or `)` there is part of the URL.
-        const target = unescapeSlack(line.slice(i + 1, bar > i && bar < close ? bar : close)).trim();
-        if (target !== '') out.push({ value: target, line: lineNo, source });
+        sink.pushTarget(line.slice(i + 1, bar > i && bar < close ? bar : close), lineNo);
         i = close + 1;
         continue;
       }
@@ -58,7 +57,7 @@ export function tokenizeLine(line: string, lineNo: number, source: CandidateSour
         break;
       }
     }
-    push(line.slice(start, i), lineNo, source, out);
+    sink.push(line.slice(start, i), lineNo);
   }
 }
 
@@ -71,15 +70,48 @@ function opensMarkup(line: string, lt: number): boolean {
   return line.charCodeAt(lt + 1) !== 0x3c && startsUrlOrLink(line, lt + 1);
 }
 
-// `&amp;` `&lt;` `&gt;`: the `;` belongs to the entity, never a separator.
+// `&amp;` `&lt;` `&gt;`: the `;` belongs to the entity, never a separator. So does the `;` of such an
+// entity typed literally and escaped by Slack (`&amp;amp;`), so escaped text splits where the typed did.
 function endsWithEntityName(line: string, semicolon: number): boolean {
   const c = line.charCodeAt(semicolon - 1);
-  if (c === 0x70) return line.startsWith('&amp', semicolon - 4);
-  if (c === 0x74) return line.startsWith('&lt', semicolon - 3) || line.startsWith('&gt', semicolon - 3);
-  return false;
+  let name = 0;
+  if (c === 0x70) name = line.startsWith('amp', semicolon - 3) ? 3 : 0;
+  else if (c === 0x74)
+    name = line.startsWith('lt', semicolon - 2) || line.startsWith('gt', semicolon - 2) ? 2 : 0;
+  if (name === 0) return false;
+  const amp = semicolon - name - 1;
+  return line.charCodeAt(amp) === 0x26 || line.startsWith('&amp;', amp - 4);
 }
 
-function push(raw: string, line: number, source: CandidateSource, out: Candidate[]): void {
-  const value = cleanToken(raw);
-  if (value !== '') out.push({ value, line, source });
+/**
+ * Collects the candidates of one text: everything they share (source, file name, whether Slack
+ * escaped the text) is fixed once here instead of passed along with every token.
+ */
+export class TokenSink {
+  readonly out: Candidate[] = [];
+
+  constructor(
+    private readonly source: CandidateSource,
+    private readonly slackEscaped: boolean,
+    private readonly fileName: string | undefined,
+  ) {}
+
+  /** A token between separators: cleaned of wrapping punctuation. */
+  push(raw: string, line: number): void {
+    this.add(cleanToken(raw, this.slackEscaped), line);
+  }
+
+  /** The target of `<target|label>` markup: taken whole, so a trailing `.` or `)` stays. */
+  pushTarget(raw: string, line: number): void {
+    this.add((this.slackEscaped ? unescapeSlack(raw) : raw).trim(), line);
+  }
+
+  private add(value: string, line: number): void {
+    if (value === '') return;
+    this.out.push(
+      this.fileName === undefined
+        ? { value, line, source: this.source }
+        : { value, line, source: this.source, fileName: this.fileName },
+    );
+  }
 }

@@ -12,14 +12,33 @@ export interface IntakeCompany {
   templates: readonly string[];
 }
 
-export type CandidateSource = 'text' | 'blocks' | 'attachments' | 'file';
+/**
+ * Where a candidate came from. `text`: what the user typed or pasted (slash command, modal box);
+ * `prefill`: a list the command or shortcut attached to the form because it was too long for the box;
+ * `blocks`, `attachments`: parts of a Slack message; `file`: an uploaded file or a message's snippet.
+ * Each source numbers its lines from 1, so a line number means something only with its source.
+ */
+export type CandidateSource = 'text' | 'prefill' | 'blocks' | 'attachments' | 'file';
 
-/** One token found in the input, already Slack-unescaped and trimmed; not yet validated. */
+/** One token found in the input, Slack-unescaped when its source was escaped, trimmed; not yet validated. */
 export interface Candidate {
   value: string;
-  /** 1-based line of the input it came from. */
+  /** 1-based line of its source. */
   line: number;
   source: CandidateSource;
+  /** Name of the file it came from (source `file` only). */
+  fileName?: string;
+}
+
+/** How to read a text: modal input, uploaded files and stashed prefills are raw; only Slack escapes. */
+export interface TextOptions {
+  /**
+   * True for text Slack escaped (slash command text, mrkdwn message text): `&amp;` `&lt;` `&gt;`
+   * are undone once. Default false: raw text is taken as typed, so a literal `&amp;` stays `&amp;`.
+   */
+  slackEscaped?: boolean;
+  /** `text` (default) or `prefill`; files are always `file`. */
+  source?: 'text' | 'prefill';
 }
 
 /** Why something was rejected or ignored; stable codes for metrics and tests. */
@@ -48,9 +67,14 @@ export type RejectionCode =
 
 export interface Rejection {
   input: string;
+  /** 1-based line of `source`. */
   line: number;
   reason: string;
   code?: RejectionCode;
+  /** Where `line` counts from (absent for message links judged outside runIntake). */
+  source?: CandidateSource;
+  /** The file's name when `source` is `file`. */
+  fileName?: string;
 }
 
 /** A bare asset ID and the URLs its templates produced (each of them validated too). */

@@ -118,8 +118,10 @@ async function gatherCandidates(deps: SlackDeps, client: WebClient, s: Submissio
         'The attached URL list has expired (forms keep it for an hour). Run the command again.',
       );
     }
-    out.push(...candidatesFromText(stashed));
+    // Stashed by the command or shortcut already unescaped: raw, like the box and files.
+    out.push(...candidatesFromText(stashed, { source: 'prefill' }));
   }
+  // What the form sends is raw (Slack escapes only mrkdwn and command text): read it as typed.
   if (s.urlsText.trim()) out.push(...candidatesFromText(s.urlsText));
   for (const f of s.files) {
     const { name, content } = await readUploadedFile(client, deps.botToken, f);

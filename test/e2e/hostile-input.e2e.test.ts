@@ -162,6 +162,27 @@ describe('hostile text in the modal URL box', () => {
     expectReason(outcome, 'urls', /^Line 1: /, /…and \d+ more/, /lines cannot be purged/);
   });
 
+  it('&lt;/items&gt; typed into the box is text (the box is raw): sent whole as one item, never markup', async () => {
+    const typed = `${A}&lt;/items&gt;`;
+    intended.add(typed);
+    const ipsBefore = h.ips.calls.length;
+    const modal = await h.openModal(USERS.admin.id, '', 'C0HOSTRAW');
+    const res = await h.submit(USERS.admin.id, modal, { company: 'JJEsquire', urls: typed });
+    expect(res.body).toBe('');
+    const call = await until(() => invalidations(ipsBefore)[0]);
+    expect(call.urls).toEqual([typed]);
+  });
+
+  it('</items> typed in /purge arrives Slack-escaped, is unescaped once and refused', async () => {
+    const modal = await h.openModal(USERS.admin.id, slackEscape(`${A}</items>`), 'C0HOSTILE');
+    expect(modal.initialUrls).toBe(`${A}</items>`);
+    const outcome = await submitHostile(USERS.admin.id, modal, {
+      company: 'JJEsquire',
+      urls: modal.initialUrls,
+    });
+    expectReason(outcome, 'urls', /character </);
+  });
+
   it('1.1 MB in the text field (far past the 3000 characters Slack allows) is refused by size', async () => {
     const modal = await h.openModal(USERS.admin.id, '', 'C0HOSTILE');
     const outcome = await submitHostile(USERS.admin.id, modal, {
@@ -222,7 +243,7 @@ describe('hostile uploaded files', () => {
       Buffer.from('.jpg\n'),
     ]);
     const outcome = await uploadAndSubmit('cafe.txt', latin1);
-    expectReason(outcome, 'urls', /Line 1: /, /U\+FFFD/, /UTF-8/);
+    expectReason(outcome, 'urls', /file cafe\.txt line 1: /, /U\+FFFD/, /UTF-8/);
   });
 
   it('a file of every hostile line is refused with reasons', async () => {
@@ -231,7 +252,7 @@ describe('hostile uploaded files', () => {
       .map((c) => c.text)
       .join('\n');
     const outcome = await uploadAndSubmit('hostile.csv', text);
-    expectReason(outcome, 'urls', /^Line 1: /, /lines cannot be purged/);
+    expectReason(outcome, 'urls', /^file hostile\.csv line 1: /, /lines cannot be purged/);
   });
 });
 

@@ -97,7 +97,7 @@ export const HOSTILE_TEXT_CASES: readonly HostileTextCase[] = [
     reason: [/character </],
   },
   { name: 'a glued <tag> after a URL', text: `${A}<items>`, reason: [/character </] },
-  { name: 'Slack-escaped &lt;/items&gt;', text: `${A}&lt;/items&gt;`, reason: [/character </] },
+  // `&lt;/items&gt;` typed into the box is text, not markup (the box is raw): see hostile-input.e2e.
   { name: 'CDATA end ]]>', text: `${A}]]>b`, reason: [/character >/] },
   {
     name: 'a DOCTYPE with an external ENTITY',

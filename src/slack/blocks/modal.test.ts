@@ -55,6 +55,36 @@ describe('rejectionSummary', () => {
   });
 });
 
+describe('rejectionSummary names the source of each line', () => {
+  it('file name for files, the attached list for prefills, plain Line for the box', () => {
+    const reason = 'not a URL or asset ID';
+    const text = rejectionSummary(
+      [
+        { input: 'a', line: 2, reason, source: 'prefill' },
+        { input: 'b', line: 2, reason, source: 'text' },
+        { input: 'c', line: 2, reason, source: 'file', fileName: 'urls.csv' },
+        { input: 'd', line: 2, reason },
+      ],
+      0,
+    );
+    expect(text.split('\n')).toEqual([
+      `attached list line 2: a — ${reason}`,
+      `Line 2: b — ${reason}`,
+      `file urls.csv line 2: c — ${reason}`,
+      `Line 2: d — ${reason}`,
+      '4 of 4 lines cannot be purged; fix or remove them and submit again.',
+    ]);
+  });
+
+  it('clips a long file name', () => {
+    const text = rejectionSummary(
+      [{ input: 'x', line: 1, reason: 'r', source: 'file', fileName: `${'n'.repeat(200)}.csv` }],
+      0,
+    );
+    expect(text.split('\n')[0]?.length).toBeLessThan(100);
+  });
+});
+
 describe('ignoredNote', () => {
   it('is absent when nothing was ignored and escapes what it lists', () => {
     expect(ignoredNote([])).toBeUndefined();

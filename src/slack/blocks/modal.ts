@@ -114,9 +114,21 @@ export function purgeFormView(o: PurgeFormOptions): ModalView {
   };
 }
 
-/** The `errors` text for the urls block: first rejected lines with reasons, then totals. */
+/** What rejectionSummary needs of a rejection (intake's Rejection fits). */
+export interface RejectedLine {
+  input: string;
+  line: number;
+  reason: string;
+  source?: string | undefined;
+  fileName?: string | undefined;
+}
+
+/**
+ * The `errors` text for the urls block: first rejected lines with reasons, then totals. The box, the
+ * attached list and each file number their lines from 1, so lines outside the box say where they are.
+ */
 export function rejectionSummary(
-  rejected: readonly { input: string; line: number; reason: string }[],
+  rejected: readonly RejectedLine[],
   acceptedCount: number,
   max = 1900,
 ): string {
@@ -124,13 +136,19 @@ export function rejectionSummary(
   const lines: string[] = [];
   let used = total.length + 20;
   for (const r of rejected) {
-    const line = `Line ${r.line}: ${clip(r.input, 120)} — ${r.reason}`;
+    const line = `${whereIs(r)}: ${clip(r.input, 120)} — ${r.reason}`;
     if (used + line.length + 1 > max) break;
     lines.push(line);
     used += line.length + 1;
   }
   const more = rejected.length - lines.length;
   return [...lines, ...(more > 0 ? [`…and ${more} more.`] : []), total].join('\n');
+}
+
+function whereIs(r: RejectedLine): string {
+  if (r.source === 'file') return `file ${clip(r.fileName ?? 'upload', 60)} line ${r.line}`;
+  if (r.source === 'prefill') return `attached list line ${r.line}`;
+  return `Line ${r.line}`;
 }
 
 /** Notes for the modal about links a shortcut ignored. */

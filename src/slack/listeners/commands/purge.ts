@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { unescapeSlack } from '../../../intake/index.js';
+import { mayBeUrlOrAssetId, unescapeSlack } from '../../../intake/index.js';
 import { helpBlocks } from '../../blocks/help.js';
 import { historyBlocks, statusBlocks } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
@@ -17,8 +17,9 @@ export type ParsedCommand =
   | { kind: 'open'; prefill: string };
 
 /**
- * `/purge` text → what to do. Words that are neither a subcommand nor plausibly a URL or asset ID
- * (asset IDs carry a digit, a dot or a slash) get help rather than a form that would reject them.
+ * `/purge` text (Slack-escaped) → what to do. A lone word that is neither a subcommand nor something
+ * intake could read as a URL or asset ID gets help rather than a form that would reject it. The
+ * prefill is unescaped here, once: from then on it is raw text, as if typed into the form.
  */
 export function parsePurgeCommand(text: string): ParsedCommand {
   const trimmed = text.trim();
@@ -34,8 +35,7 @@ export function parsePurgeCommand(text: string): ParsedCommand {
       : { kind: 'help', unknown: trimmed };
   }
   if (word === 'history') return { kind: 'history' };
-  if (rest.length === 0 && /^[a-z_-]+$/i.test(first) && !first.includes('.'))
-    return { kind: 'help', unknown: first };
+  if (rest.length === 0 && !mayBeUrlOrAssetId(unescapeSlack(first))) return { kind: 'help', unknown: first };
   // Slack escapes `&`, `<` and `>` in command text; the form must show the URL as the user typed it.
   return { kind: 'open', prefill: unescapeSlack(trimmed) };
 }
