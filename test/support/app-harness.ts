@@ -14,6 +14,7 @@ import {
 } from './slack-payloads.js';
 import { postToSlackEndpoint } from './slack-signing.js';
 import { type SlackSimulator, type SlackUserFixture, startSlackSimulator } from './slack-simulator.js';
+import { type SocketModeServer, startSocketModeServer } from './socket-mode-server.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -54,6 +55,13 @@ export interface HarnessOptions {
   ackBudgetMs?: number;
   logLevel?: Env['logLevel'];
   logDestination?: NodeJS.WritableStream;
+  /**
+   * Runs the app in Socket Mode with this SLACK_APP_TOKEN (and no signing secret): the Slack
+   * simulator hands out a fake Socket Mode endpoint (`socket`), and `command`, `openModal`,
+   * `submit`, `shortcut` and `clickStatus` arrive as envelopes there; their answer is the ack.
+   * `post` still POSTs to `/slack/events`, which Socket Mode does not serve.
+   */
+  appToken?: string;
 }
 
 export interface Harness {
@@ -64,6 +72,8 @@ export interface Harness {
   base: string;
   prefix: string;
   env: Env;
+  /** The fake Socket Mode endpoint the app is connected to (only with `appToken`). */
+  socket: SocketModeServer | undefined;
   /** Sends `/purge <text>` signed like Slack; returns the HTTP answer and the command's response_url. */
   command(
     text: string,
@@ -121,11 +131,13 @@ let triggerSeq = 0;
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const ips = await startIpsSimulator({ estimatedSeconds: o.estimatedSeconds ?? 1 });
   const slack = await startSlackSimulator({ users: Object.values(USERS) });
+  const socket = o.appToken !== undefined ? await startSocketModeServer() : undefined;
+  slack.setSocketModeUrl(socket?.url);
   const prefix = testPrefix('e2e');
   const env: Env = {
     slackBotToken: slack.botToken,
-    slackSigningSecret: SIGNING_SECRET,
-    slackAppToken: undefined,
+    slackSigningSecret: socket ? undefined : SIGNING_SECRET,
+    slackAppToken: o.appToken,
     slackApiUrl: slack.url,
     port: 0,
     redisUrl: TEST_REDIS_URL,
@@ -163,6 +175,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   });
   const base = `http://127.0.0.1:${app.port}`;
   const events = `${base}/slack/events`;
+  const deliver = (rawBody: string) =>
+    socket ? deliverOverSocket(socket, rawBody) : postToSlackEndpoint(events, rawBody, SIGNING_SECRET);
   for (let i = 0; i < 200 && !app.directory.status().ready; i++) await new Promise((r) => setTimeout(r, 25));
 
   const modalFor = async (triggerId: string): Promise<ModalState> => {
@@ -189,14 +203,11 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     base,
     prefix,
     env,
+    socket,
     async command(text, userId, channelId = 'C0PURGE') {
       const responseUrl = slack.responseUrl();
       const triggerId = `trig-${++triggerSeq}`;
-      const res = await postToSlackEndpoint(
-        events,
-        slashCommandBody({ text, userId, channelId, responseUrl, triggerId }),
-        SIGNING_SECRET,
-      );
+      const res = await deliver(slashCommandBody({ text, userId, channelId, responseUrl, triggerId }));
       return { ...res, responseUrl, triggerId };
     },
     post: (rawBody, opts = {}) => postToSlackEndpoint(events, rawBody, SIGNING_SECRET, opts),
@@ -207,10 +218,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     modalFor,
     async openModal(userId, text = '', channelId = 'C0PURGE') {
       const triggerId = `trig-${++triggerSeq}`;
-      const res = await postToSlackEndpoint(
-        events,
+      const res = await deliver(
         slashCommandBody({ text, userId, channelId, responseUrl: slack.responseUrl(), triggerId }),
-        SIGNING_SECRET,
       );
       if (res.status !== 200) throw new Error(`/purge answered ${res.status}: ${res.body}`);
       return modalFor(triggerId);
@@ -228,8 +237,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         [URLS_BLOCK]: { [URLS_BLOCK]: { type: 'plain_text_input', value: input.urls ?? null } },
         [FILE_BLOCK]: { [FILE_BLOCK]: { type: 'file_input', files: input.files ?? [] } },
       };
-      return postToSlackEndpoint(
-        events,
+      return deliver(
         viewSubmissionBody({
           userId,
           view: {
@@ -239,15 +247,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             state: { values },
           },
         }),
-        SIGNING_SECRET,
       );
     },
     async shortcut(userId, channelId, message) {
       const triggerId = `trig-${++triggerSeq}`;
-      const res = await postToSlackEndpoint(
-        events,
+      const res = await deliver(
         messageShortcutBody({ userId, channelId, message, triggerId, responseUrl: slack.responseUrl() }),
-        SIGNING_SECRET,
       );
       return { ...res, triggerId };
     },
@@ -265,18 +270,43 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       const payload = JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as Record<string, unknown>;
       payload.response_url = responseUrl;
       const signed = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const res = await postToSlackEndpoint(events, signed, SIGNING_SECRET);
+      const res = await deliver(signed);
       return { status: res.status, responseUrl };
     },
     async close() {
       await app.stop();
-      await Promise.all([ips.close(), slack.close()]);
+      await Promise.all([ips.close(), slack.close(), socket?.close()]);
       const redis = new Redis(TEST_REDIS_URL);
       await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
     },
   };
   return h;
+}
+
+/**
+ * A body Slack would POST, sent as the Socket Mode envelope Slack would push instead: a form with a
+ * `payload` field is an interaction, any other form a slash command. The answer is shaped like the
+ * HTTP receiver's: status 200, and the ack's payload as the body ('' for a bare ack).
+ */
+async function deliverOverSocket(
+  socket: SocketModeServer,
+  rawBody: string,
+): Promise<{ status: number; json: unknown; body: string }> {
+  const form = new URLSearchParams(rawBody);
+  const interaction = form.get('payload');
+  const payload: Record<string, unknown> =
+    interaction !== null ? (JSON.parse(interaction) as Record<string, unknown>) : Object.fromEntries(form);
+  const type = interaction !== null ? 'interactive' : 'slash_commands';
+  // Slack lets the ack carry a response only where HTTP would (not for block actions).
+  const accepts = payload.type !== 'block_actions';
+  const ack = await socket.deliver(type, payload, { acceptsResponsePayload: accepts });
+  const empty = ack.payload === undefined || Object.keys(ack.payload).length === 0;
+  return {
+    status: 200,
+    json: empty ? undefined : ack.payload,
+    body: empty ? '' : JSON.stringify(ack.payload),
+  };
 }
 
 function isLoading(view: Record<string, unknown>): boolean {

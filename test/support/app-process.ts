@@ -37,6 +37,8 @@ export function purgeUrl(tag: string): string {
 }
 
 export interface FaultConfig {
+  /** No `companies` key: serve what the IPS account administers (getCompanyMembership); ADMIN is then a global admin. */
+  discoverCompanies?: boolean;
   verifyWithIps?: boolean;
   limits?: Partial<Limits>;
   engine?: Partial<EngineConfig>;
@@ -122,8 +124,10 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
 /** Fast retries and short IPS timeouts; the BullMQ timings stay the app's own (no knob exists). */
 function configYaml(c: FaultConfig): string {
   return stringify({
-    companies: [{ name: COMPANY, hosts: ['s7d7.scene7.com'], admins: [ADMIN.id] }],
-    access: { globalAdmins: [], verifyWithIps: c.verifyWithIps ?? false },
+    ...(c.discoverCompanies
+      ? {}
+      : { companies: [{ name: COMPANY, hosts: ['s7d7.scene7.com'], admins: [ADMIN.id] }] }),
+    access: { globalAdmins: c.discoverCompanies ? [ADMIN.id] : [], verifyWithIps: c.verifyWithIps ?? false },
     limits: { callsPerMinutePerCompany: 100_000, dedupeSeconds: 60, ...c.limits },
     engine: { attempts: 6, backoffMs: 100, confirmGraceMs: 100, shutdownDeadlineMs: 5000, ...c.engine },
     ips: { connectTimeoutMs: 2000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, ...c.ips },

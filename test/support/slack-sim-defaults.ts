@@ -10,5 +10,7 @@ export const SIM_BOT_USER_ID = 'U0SIMBOT';
 export const SIM_BOT_ID = 'B0SIMBOT';
 export const SIM_BOT_NAME = 'dm-purge';
 export const SIM_BOT_TOKEN = 'xoxb-test-token';
+/** App-level token (Socket Mode): only `apps.connections.open` takes it. */
+export const SIM_APP_TOKEN = 'xapp-1-A0SIMAPP-1-simapptoken';
 /** The deprecated verification token Slack still puts in payloads; Bolt ignores it. */
 export const SIM_VERIFICATION_TOKEN = 'simVerificationToken0';

@@ -32,6 +32,8 @@ export type SlackFailure =
 export interface SlackSimulatorOptions {
   /** Default 'xoxb-test-token'. */
   botToken?: string;
+  /** App-level token accepted by `apps.connections.open`; default `SIM_APP_TOKEN`. */
+  appToken?: string;
   users?: SlackUserFixture[];
   teamId?: string;
   botUserId?: string;
@@ -123,6 +125,8 @@ export interface SlackSimulator {
   url: string;
   origin: string;
   botToken: string;
+  /** The app-level token (`xapp-…`) `apps.connections.open` accepts. */
+  appToken: string;
   teamId: string;
   botUserId: string;
   botId: string;
@@ -134,6 +138,11 @@ export interface SlackSimulator {
    * fails GETs of private file URLs (only the `http`/`ratelimit` kinds mean anything there).
    */
   failNext(method: string, n: number, failure: SlackFailure): void;
+  /**
+   * The WebSocket URL `apps.connections.open` answers with (see socket-mode-server.ts). Until one
+   * is set the method answers `sim_socket_mode_url_not_set`. Kept across `reset()`.
+   */
+  setSocketModeUrl(url: string | undefined): void;
   addUser(u: SlackUserFixture): void;
   setChannel(id: string, c: SlackChannelFixture): void;
   /** From now on `id` answers `channel_not_found` (a channel the token cannot see or that was deleted). */

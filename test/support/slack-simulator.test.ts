@@ -214,6 +214,45 @@ describe('slack simulator driven by a real WebClient', () => {
     expect(sim.callsTo('nope.never')).toHaveLength(1);
   });
 
+  it('answers apps.connections.open only for the app token, with the Socket Mode URL it was given', async () => {
+    // As Socket Mode's client calls it: no token argument, the app token in the Authorization header.
+    const appClient = (token: string) =>
+      new WebClient('', {
+        slackApiUrl: sim.url,
+        retryConfig: RETRY,
+        logger: quiet,
+        headers: { Authorization: `Bearer ${token}` },
+      });
+    expect(sim.appToken).toMatch(/^xapp-/);
+    expect(await slackError(appClient(sim.appToken).apps.connections.open({}))).toBe(
+      'sim_socket_mode_url_not_set',
+    );
+    sim.setSocketModeUrl('ws://127.0.0.1:9/link/?ticket=t');
+    const res = await appClient(sim.appToken).apps.connections.open({});
+    expect(res).toMatchObject({ ok: true, url: 'ws://127.0.0.1:9/link/?ticket=t' });
+    expect(await slackError(appClient('xapp-1-wrong').apps.connections.open({}))).toBe('invalid_auth');
+    expect(await slackError(client.apps.connections.open({}))).toBe('not_allowed_token_type');
+    expect(
+      await slackError(
+        new WebClient(undefined, { slackApiUrl: sim.url, retryConfig: RETRY }).apps.connections.open({}),
+      ),
+    ).toBe('not_authed');
+    // The app token opens connections and nothing else.
+    expect(await slackError(clientFor(sim, sim.appToken).auth.test())).toBe('invalid_auth');
+    expect(sim.callsTo('apps.connections.open').map((c) => c.token)).toEqual([
+      sim.appToken,
+      sim.appToken,
+      'xapp-1-wrong',
+      sim.botToken,
+      undefined,
+    ]);
+    sim.reset();
+    expect((await appClient(sim.appToken).apps.connections.open({})).url).toBe(
+      'ws://127.0.0.1:9/link/?ticket=t',
+    );
+    sim.setSocketModeUrl(undefined);
+  });
+
   it('answers 429 with Retry-After; the WebClient waits, retries and succeeds (both calls recorded)', async () => {
     sim.failNext('chat.postMessage', 1, { kind: 'ratelimit', retryAfter: 1 });
     const limited: number[] = [];

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { bearerToken, parseApiArgs, readBody } from './slack-sim-body.js';
 import {
   SIM_APP_ID,
+  SIM_APP_TOKEN,
   SIM_BOT_ID,
   SIM_BOT_NAME,
   SIM_BOT_TOKEN,
@@ -42,6 +43,9 @@ export const RESPONSE_URL_METHOD = 'response_url';
 export const FILE_DOWNLOAD_METHOD = 'file_download';
 
 const DEFAULT_WAIT_MS = 10_000;
+
+/** Methods called with the app-level token (Socket Mode), not the bot token. */
+const APP_TOKEN_METHOD = 'apps.connections.open';
 
 interface Waiter {
   pred: (c: SlackCall) => boolean;
@@ -101,6 +105,8 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   const botToken = options.botToken ?? SIM_BOT_TOKEN;
+  const appToken = options.appToken ?? SIM_APP_TOKEN;
+  let socketModeUrl: string | undefined;
   const state = new SimState({
     origin,
     botToken,
@@ -170,6 +176,7 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     let headers: Record<string, string> = {};
     if (scripted) ({ status, body, headers } = failureResponse(scripted));
     else if (parseError) body = { ok: false, error: parseError };
+    else if (method === APP_TOKEN_METHOD) body = connectionsOpen(token);
     else {
       const handler = METHODS.get(method);
       if (!handler) body = { ok: false, error: 'unknown_method' };
@@ -181,6 +188,15 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     }
     record({ method, args, token, at, response: body, status });
     sendJson(res, status, body, headers);
+  };
+
+  /** As Slack answers: no token, a bot token, a wrong token, or a WebSocket URL to connect to. */
+  const connectionsOpen = (token: string | undefined): Record<string, unknown> => {
+    if (token === undefined || token === '') return { ok: false, error: 'not_authed' };
+    if (token === botToken) return { ok: false, error: 'not_allowed_token_type' };
+    if (token !== appToken) return { ok: false, error: 'invalid_auth' };
+    if (socketModeUrl === undefined) return { ok: false, error: 'sim_socket_mode_url_not_set' };
+    return { ok: true, url: socketModeUrl };
   };
 
   const handleFile = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
@@ -251,6 +267,7 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     url: `${origin}/api/`,
     origin,
     botToken,
+    appToken,
     teamId: state.id.teamId,
     botUserId: state.id.botUserId,
     botId: state.id.botId,
@@ -262,6 +279,9 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < n; i++) queue.push(failure);
       if (queue.length > 0) failures.set(method, queue);
+    },
+    setSocketModeUrl: (url) => {
+      socketModeUrl = url;
     },
     addUser: (u) => {
       state.users.set(u.id, u);
