@@ -22,9 +22,6 @@ import { slackUserLookup } from './slack/user-lookup.js';
 import { within } from './slack/within.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
-/** How long a replica owns a confirmation it is sending before another may retry it. */
-const CLAIM_LEASE_MS = 300_000;
-
 export interface AppOptions {
   logger: Logger;
   /** Test hooks: shorter engine timings. */
@@ -94,7 +91,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     slackApiUrl: env.slackApiUrl,
     fetch,
     logger: webLogger,
-    // Bounded so a send finishes well inside the confirmation claim's lease (CLAIM_LEASE_MS).
+    // Bounded so a send finishes well inside the confirmation claim's lease (engine.claimLeaseMs, 5 min by default).
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true },
     timeout: 15_000,
   });
@@ -118,8 +115,16 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     notifier: instrumentNotifier(slackNotifier, metrics),
     config,
     logger,
-    ...options.engine,
-    tuning: { claimLeaseMs: CLAIM_LEASE_MS, ...options.engine?.tuning },
+    worker: {
+      lockDurationMs: config.engine.lockDurationMs,
+      stalledIntervalMs: config.engine.stalledIntervalMs,
+      ...options.engine?.worker,
+    },
+    tuning: {
+      claimLeaseMs: config.engine.claimLeaseMs,
+      sweepIntervalMs: config.engine.recoverySweepMs,
+      ...options.engine?.tuning,
+    },
   });
 
   const policy = instrumentPolicy(

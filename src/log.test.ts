@@ -18,15 +18,31 @@ describe('createLogger redaction', () => {
   it('never prints a Redis password carried by an ioredis AUTH error', async () => {
     const { lines, logger } = capture();
     const password = 'S3cretRedisPw-for-test';
-    const redis = new Redis({ port: 6379, host: '127.0.0.1', password, lazyConnect: true, retryStrategy: () => null });
+    const redis = new Redis({
+      port: 6379,
+      host: '127.0.0.1',
+      password,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     const err = await redis.connect().then(
-      () => redis.auth(password).then(() => undefined, (e: unknown) => e),
+      () =>
+        redis.auth(password).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
       (e: unknown) => e,
     );
     redis.disconnect();
     // Whatever Redis answered (no password set: an AUTH error), the error object is logged whole.
-    logger.error({ err: err ?? Object.assign(new Error('x'), { command: { name: 'auth', args: [password] } }) }, 'redis error');
-    logger.info({ password, token: 'xoxb-secret-token', authHeader: '<user>u</user><password>p</password>' }, 'x');
+    logger.error(
+      { err: err ?? Object.assign(new Error('x'), { command: { name: 'auth', args: [password] } }) },
+      'redis error',
+    );
+    logger.info(
+      { password, token: 'xoxb-secret-token', authHeader: '<user>u</user><password>p</password>' },
+      'x',
+    );
     const out = lines.join('\n');
     expect(out).toContain('redis error');
     expect(out).not.toContain(password);

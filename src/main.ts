@@ -24,12 +24,7 @@ async function main(): Promise<void> {
   const { env, config } = loaded;
   const logger = createLogger({ level: env.logLevel });
 
-  const app = await start(env, config, { logger }).catch((err: unknown) => {
-    logger.fatal({ err }, 'dm-purge failed to start');
-    process.exit(1);
-  });
-  logger.info({ version: APP_VERSION, port: app.port, ...configSummary(env, config) }, 'dm-purge started');
-
+  let app: Awaited<ReturnType<typeof start>> | undefined;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -37,6 +32,12 @@ async function main(): Promise<void> {
       process.exit(128 + constants.signals[signal]);
     }
     stopping = true;
+    if (!app) {
+      // Still starting (e.g. Socket Mode retrying an unreachable Slack): nothing was accepted
+      // through this process yet, and a job its workers took is recovered by the next replica.
+      logger.info({ signal }, 'stopping before start-up finished');
+      process.exit(0);
+    }
     logger.info({ signal }, 'stopping');
     const deadline = setTimeout(() => {
       logger.error({ deadlineMs: config.engine.shutdownDeadlineMs }, 'stop took too long: exiting');
@@ -56,6 +57,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+
+  app = await start(env, config, { logger }).catch((err: unknown) => {
+    logger.fatal({ err }, 'dm-purge failed to start');
+    process.exit(1);
+  });
+  logger.info({ version: APP_VERSION, port: app.port, ...configSummary(env, config) }, 'dm-purge started');
 }
 
 main().catch((err: unknown) => {

@@ -112,7 +112,9 @@ describe('AccessPolicy', () => {
         throw new Error('IPS timeout');
       },
     });
-    expect((await p.allowedCompanies('U0ADMIN', [jj, other])).allowed.map((c) => c.name)).toEqual(['JJEsquire']);
+    expect((await p.allowedCompanies('U0ADMIN', [jj, other])).allowed.map((c) => c.name)).toEqual([
+      'JJEsquire',
+    ]);
     await expect(p.allowedCompanies('U0NOBODY', [jj, other])).rejects.toThrow('IPS timeout');
   });
 });

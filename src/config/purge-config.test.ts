@@ -34,6 +34,10 @@ const DEFAULTS = {
     confirmGraceMs: 1000,
     retentionDays: 30,
     shutdownDeadlineMs: 20000,
+    lockDurationMs: 30000,
+    stalledIntervalMs: 30000,
+    recoverySweepMs: 30000,
+    claimLeaseMs: 300000,
   },
   ips: {
     connectTimeoutMs: 10000,

@@ -145,6 +145,10 @@ const engineSchema = section({
   confirmGraceMs: int(0).default(1000),
   retentionDays: int(1).default(30),
   shutdownDeadlineMs: int(0).default(20_000),
+  lockDurationMs: int(1000).default(30_000),
+  stalledIntervalMs: int(500).default(30_000),
+  recoverySweepMs: int(500).default(30_000),
+  claimLeaseMs: int(1000).default(300_000),
 });
 
 const ipsSchema = section({

@@ -68,6 +68,14 @@ export interface EngineConfig {
   retentionDays: number;
   /** How long SIGTERM waits for running jobs. */
   shutdownDeadlineMs: number;
+  /** BullMQ job lock; a replica that dies holding a job loses it after about this long. */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose replica died (BullMQ stalled-job check). */
+  stalledIntervalMs: number;
+  /** How often the outbox sweep re-queues accepted purges whose job went missing. */
+  recoverySweepMs: number;
+  /** How long a replica owns a confirmation it is sending before another may retry it. */
+  claimLeaseMs: number;
 }
 
 /** IPS client tunables ("[?]"/"[I]" facts of the reference are configurable here). */

@@ -89,6 +89,10 @@ export function testEngineConfig(overrides: Partial<EngineConfig> = {}): EngineC
     confirmGraceMs: 50,
     retentionDays: 1,
     shutdownDeadlineMs: 2000,
+    lockDurationMs: 1000,
+    stalledIntervalMs: 500,
+    recoverySweepMs: 500,
+    claimLeaseMs: 2000,
     ...overrides,
   };
 }
