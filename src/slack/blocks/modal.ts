@@ -15,31 +15,29 @@ export interface PurgeFormOptions {
   initialUrls?: string | undefined;
   /** Context lines shown above the form, e.g. what a shortcut ignored. */
   notes?: readonly string[];
-  /** An example URL for the hint, built from the first company. */
+  /** Signed context (see modal-context.ts). */
   privateMetadata: string;
 }
 
-export function loadingView(privateMetadata: string, text = 'Checking what you may purge…'): ModalView {
+/** A form-less view: one section and a single button that closes the modal. */
+function noticeView(text: string, closeLabel: string, privateMetadata: string): ModalView {
   return {
     type: 'modal',
     callback_id: PURGE_MODAL,
     title: { type: 'plain_text', text: TITLE },
-    close: { type: 'plain_text', text: 'Cancel' },
+    close: { type: 'plain_text', text: closeLabel },
     private_metadata: privateMetadata,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass_flowing_sand: ${text}` } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }],
   };
+}
+
+export function loadingView(privateMetadata: string, text = 'Checking what you may purge…'): ModalView {
+  return noticeView(`:hourglass_flowing_sand: ${text}`, 'Cancel', privateMetadata);
 }
 
 /** A view with a message and only a Close button (denials, "nothing to do", failures). */
 export function messageView(text: string, privateMetadata = ''): ModalView {
-  return {
-    type: 'modal',
-    callback_id: PURGE_MODAL,
-    title: { type: 'plain_text', text: TITLE },
-    close: { type: 'plain_text', text: 'Close' },
-    private_metadata: privateMetadata,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }],
-  };
+  return noticeView(text, 'Close', privateMetadata);
 }
 
 export function purgeFormView(o: PurgeFormOptions): ModalView {
