@@ -57,6 +57,8 @@ export function purgeCommand(deps: SlackDeps) {
     }
     // Acknowledge before any I/O: Slack shows the user an error after 3 s.
     await ack();
+    // Let requests that already arrived be acknowledged before this one's follow-up work runs.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       switch (parsed.kind) {
         case 'status': {
