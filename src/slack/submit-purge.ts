@@ -8,7 +8,7 @@ import {
   runIntake,
 } from '../intake/index.js';
 import type { PurgeView } from '../purge/model.js';
-import { rejectionSummary } from './blocks/modal.js';
+import { companyFromOptionValue, rejectionSummary } from './blocks/modal.js';
 import { plural, slackDate } from './blocks/text.js';
 import type { SlackDeps } from './deps.js';
 import { readUploadedFile, UploadError, type UploadedFile } from './file-reader.js';
@@ -38,7 +38,7 @@ export async function submitPurge(deps: SlackDeps, client: WebClient, s: Submiss
   if (!s.context) {
     return errorsOn(URLS_BLOCK, 'This form has expired or was changed. Close it and run /purge again.');
   }
-  const company = s.companyName ? deps.companies.get(s.companyName) : undefined;
+  const company = s.companyName ? companyFromOptionValue(s.companyName, deps.companies) : undefined;
   const decision = await deps.policy.decide(s.userId, company);
   if (!decision.allowed || !company) {
     deps.logger.warn(

@@ -1,11 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { COMPANY_BLOCK, FILE_BLOCK, PURGE_MODAL, URLS_BLOCK } from '../ids.js';
-import { ignoredNote, purgeFormView, rejectionSummary } from './modal.js';
+import { companyFromOptionValue, ignoredNote, purgeFormView, rejectionSummary } from './modal.js';
 
 const companies = [
-  { name: 'JJEsquire', rootId: 'JJEsquire' },
-  { name: 'Example.com', rootId: 'Example.com' },
+  { name: 'JJEsquire', rootId: 'JJEsquire', handle: 'c|6' },
+  { name: 'Example.com', rootId: 'Example.com', handle: 'c|111' },
 ];
+
+type Select = {
+  initial_option?: { value: string };
+  options?: { value: string }[];
+  option_groups?: { label: { text: string }; options: { value: string }[] }[];
+};
+const selectOf = (v: ReturnType<typeof purgeFormView>) =>
+  (v.blocks.find((b) => (b as { block_id?: string }).block_id === COMPANY_BLOCK) as { element: Select })
+    .element;
+
+describe('company options beyond Slack’s limits', () => {
+  it('a name longer than an option value may be travels as its handle and resolves back', () => {
+    const long = { name: `Very Long Company Name ${'x'.repeat(80)}`, rootId: 'VLC', handle: 'c|77' };
+    const all = [...companies, long];
+    const select = selectOf(purgeFormView({ companies: all, privateMetadata: 'm' }));
+    const values = select.options!.map((o) => o.value);
+    expect(values).toEqual(['JJEsquire', 'Example.com', '#c|77']);
+    expect(values.every((v) => v.length <= 75)).toBe(true);
+    const directory = {
+      list: () => all,
+      get: (n: string) => all.find((c) => c.name.toLowerCase() === n.toLowerCase()),
+    };
+    expect(companyFromOptionValue('#c|77', directory)).toBe(long);
+    expect(companyFromOptionValue('jjesquire', directory)?.handle).toBe('c|6');
+    expect(companyFromOptionValue('#c|999', directory)).toBeUndefined();
+  });
+
+  it('more than 100 companies are offered in groups of at most 100, none left out', () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      name: `Co${String(i).padStart(3, '0')}`,
+      rootId: `Co${i}`,
+      handle: `c|${i}`,
+    }));
+    const select = selectOf(purgeFormView({ companies: many, privateMetadata: 'm' }));
+    expect(select.options).toBeUndefined();
+    const groups = select.option_groups!;
+    expect(groups.map((g) => g.options.length)).toEqual([100, 100, 50]);
+    expect(groups[0]?.label.text).toBe('Co000 – Co099');
+    expect(new Set(groups.flatMap((g) => g.options.map((o) => o.value))).size).toBe(250);
+  });
+});
 
 describe('purgeFormView', () => {
   it('has the contract ids and block_id = action_id', () => {

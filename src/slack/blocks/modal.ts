@@ -8,7 +8,7 @@ type KnownBlock = types.KnownBlock;
 const TITLE = 'Purge CDN URLs';
 
 export interface PurgeFormOptions {
-  companies: readonly { name: string; rootId: string }[];
+  companies: readonly { name: string; rootId: string; handle: string }[];
   /** Preselected company (the only one, or the one the user chose before). */
   selectedCompany?: string | undefined;
   /** Text to prefill the URL box with (already ≤ URLS_INPUT_MAX). */
@@ -40,13 +40,50 @@ export function messageView(text: string, privateMetadata = ''): ModalView {
   return noticeView(text, 'Close', privateMetadata);
 }
 
+/** Slack limits an option value to 75 characters: longer company names travel as `#<handle>`. */
+export function companyOptionValue(c: { name: string; handle: string }): string {
+  return c.name.length <= OPTION_MAX ? c.name : `#${c.handle}`;
+}
+
+/** The company a submitted option value stands for (by name, or by handle for long names). */
+export function companyFromOptionValue<C extends { name: string; handle: string }>(
+  value: string,
+  companies: { list(): C[]; get(name: string): C | undefined },
+): C | undefined {
+  return value.startsWith('#')
+    ? companies.list().find((c) => `#${c.handle}` === value)
+    : companies.get(value);
+}
+
+const OPTION_MAX = 75;
+const OPTIONS_PER_GROUP = 100;
+
 export function purgeFormView(o: PurgeFormOptions): ModalView {
-  const options = o.companies.slice(0, 100).map((c) => ({
-    text: { type: 'plain_text' as const, text: clip(c.name, 75) },
-    value: clip(c.name, 75),
+  const options = o.companies.map((c) => ({
+    text: { type: 'plain_text' as const, text: clip(c.name, OPTION_MAX) },
+    value: companyOptionValue(c),
   }));
   const selected =
-    options.find((opt) => opt.value === o.selectedCompany) ?? (options.length === 1 ? options[0] : undefined);
+    options.find((opt) => opt.value === o.selectedCompany || opt.text.text === o.selectedCompany) ??
+    (options.length === 1 ? options[0] : undefined);
+  // A static_select holds 100 options; accounts with more companies get them in groups of 100.
+  const choices =
+    options.length <= OPTIONS_PER_GROUP
+      ? { options }
+      : {
+          option_groups: chunk(
+            [...options].sort((a, b) => a.text.text.localeCompare(b.text.text)),
+            OPTIONS_PER_GROUP,
+          )
+            .slice(0, 100)
+            .map((group) => ({
+              label: {
+                type: 'plain_text' as const,
+                text: clip(`${group[0]?.text.text ?? ''} – ${group.at(-1)?.text.text ?? ''}`, OPTION_MAX),
+              },
+              options: group,
+            })),
+        };
   const example = o.companies[0]
     ? `https://s7d7.scene7.com/is/image/${o.companies[0].rootId}/11008047?$product$`
     : 'https://s7d7.scene7.com/is/image/<root>/11008047?$product$';
@@ -64,7 +101,7 @@ export function purgeFormView(o: PurgeFormOptions): ModalView {
         type: 'static_select',
         action_id: COMPANY_BLOCK,
         placeholder: { type: 'plain_text', text: 'Choose a company' },
-        options,
+        ...choices,
         ...(selected ? { initial_option: selected } : {}),
       },
     },
@@ -160,4 +197,10 @@ export function ignoredNote(
     .map((i) => `• ${mrkdwnEscape(clip(i.input, 100))} — ${mrkdwnEscape(i.reason)}`);
   const more = ignored.length > maxItems ? `\n…and ${ignored.length - maxItems} more.` : '';
   return `Ignored ${ignored.length} link${ignored.length === 1 ? '' : 's'} from the message:\n${items.join('\n')}${more}`;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
