@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { testRecord } from '../../test/support/engine-fixtures.js';
 import { silentLogger } from '../log.js';
-import { planBatches } from './batching.js';
-import type { PurgeRecord, PurgeStatus, PurgeView } from './model.js';
+import type { PurgeStatus, PurgeView } from './model.js';
 import type { Notifier } from './ports.js';
 import { ProgressNotes, type ProgressState } from './progress-notes.js';
 
 function state(id: string, status: PurgeStatus): ProgressState {
-  const record: PurgeRecord = {
-    id,
-    company: { name: 'JJEsquire', handle: 'c|6', rootId: 'JJEsquire' },
-    requester: 'U1',
-    origin: { kind: 'command', channel: 'C1' },
-    status,
-    urlCount: 2,
-    skippedCount: 0,
-    batches: planBatches(2, 1000),
-    rejected: [],
-    createdAt: 1,
-    updatedAt: 1,
-  };
+  const record = testRecord({ id, status, urlCount: 2 });
   return { record, urls: ['a', 'b'], skipped: [] };
 }
 

@@ -1,13 +1,13 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRecord } from '../../test/support/engine-fixtures.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { silentLogger } from '../log.js';
-import { planBatches } from './batching.js';
 import { confirmJobId, newPurgeId, submitJobId } from './ids.js';
 import { BullJobScheduler, CONFIRM_QUEUE, type PurgeJobData, SUBMIT_QUEUE } from './jobs.js';
 import { purgeKeys } from './keys.js';
-import type { PurgeRecord, PurgeStatus } from './model.js';
+import type { PurgeStatus } from './model.js';
 import { RecoverySweep } from './recovery.js';
 import { PurgeStore } from './store.js';
 
@@ -34,20 +34,12 @@ afterAll(async () => {
 
 async function stuckPurge(createdAt: number, status: PurgeStatus): Promise<string> {
   const id = newPurgeId();
-  const record: PurgeRecord = {
+  const record = testRecord({
     id,
-    company: { name: 'JJEsquire', handle: 'c|6', rootId: 'JJEsquire' },
-    requester: 'U1',
-    origin: { kind: 'command', channel: 'C1' },
     status,
-    urlCount: 1,
-    skippedCount: 0,
-    batches: planBatches(1, 1000),
-    rejected: [],
     createdAt,
-    updatedAt: createdAt,
     ...(status === 'clearing' ? { dueAt: createdAt } : {}),
-  };
+  });
   const created = await store.create({ record, urls: ['u'], skipped: [], dedupeHash: id, dedupeMs: 0 });
   if (created.kind !== 'created') throw new Error(`not created: ${created.kind}`);
   return id;

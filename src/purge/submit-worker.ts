@@ -176,7 +176,7 @@ export class SubmitProcessor {
       const outcome = await this.send(rec.company.handle, p.urls.slice(range.from, range.to));
       // From here until the outcome is stored nothing else is awaited: a crash in between would
       // lose the invalidation handle and send the batch again.
-      this.log(purgeId, range, outcome);
+      this.log(rec, range, outcome);
       const planned = this.applyAndResolve(p, range, outcome);
       const resolves = planned !== undefined && planned.record.status !== 'submitting';
       // The write is issued first and the confirm job right behind it on the same connection, so
@@ -364,13 +364,17 @@ export class SubmitProcessor {
     this.notes.send(p);
   }
 
-  private log(purgeId: string, range: Range, outcome: Outcome): void {
+  private log(rec: PurgeRecord, range: Range, outcome: Outcome): void {
     const size = range.to - range.from;
     const { logger } = this.deps;
+    const purgeId = rec.id;
     if (outcome.kind === 'submitted') {
       logger.info(
         {
+          audit: 'purge.submitted',
           purgeId,
+          user: rec.requester,
+          company: rec.company.name,
           urls: size,
           handle: outcome.result.invalidationHandle,
           est: outcome.result.estimatedSeconds,

@@ -54,9 +54,38 @@ describe('operations', () => {
 
     const all = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(5);
-    expect(all).toContain('purge.accepted');
     for (const secret of [SIM_DEFAULTS.password, h.env.slackBotToken, SIGNING_SECRET]) {
       expect(all).not.toContain(secret);
     }
+  });
+
+  it('writes an audit event for each step: accepted, submitted, confirmed, and a denial', async () => {
+    const denied = await h.openModal(USERS.nobody.id);
+    expect(denied.companies).toEqual([]);
+    const audit = (event: string) =>
+      logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.audit === event);
+    for (const event of ['purge.accepted', 'purge.submitted', 'purge.confirmed']) {
+      expect(audit(event)[0]).toMatchObject({ user: USERS.admin.id, company: 'JJEsquire', urls: 1 });
+    }
+    expect(audit('purge.denied').some((e) => e.user === USERS.nobody.id && e.reason === 'not-admin')).toBe(
+      true,
+    );
+  });
+
+  it('counts Slack rate limits and API errors by method', async () => {
+    h.slack.failNext('chat.postMessage', 1, { kind: 'ratelimit', retryAfter: 1 });
+    h.slack.failNext('chat.update', 1, { kind: 'error', error: 'message_not_found' });
+    const modal = await h.openModal(USERS.admin.id, '', 'C0METRICS');
+    await h.submit(USERS.admin.id, modal, {
+      company: 'JJEsquire',
+      urls: 'https://s7d7.scene7.com/is/image/JJEsquire/metrics-2',
+    });
+    const metrics = await until(async () => {
+      const m = (await get('/metrics')).text;
+      return /dmpurge_slack_api_errors_total\{method="chat.update",error="message_not_found"\} 1/.test(m)
+        ? m
+        : undefined;
+    });
+    expect(metrics).toMatch(/dmpurge_slack_rate_limited_total\{method="chat.postMessage"\} 1/);
   });
 });

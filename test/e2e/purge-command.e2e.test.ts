@@ -50,4 +50,14 @@ describe('/purge end to end', () => {
     const unknown = await h.command('frobnicate', USERS.nobody.id);
     expect(JSON.stringify(unknown.json)).toContain('frobnicate');
   });
+
+  it('a Slack rate limit on views.open is answered at once, not waited out', async () => {
+    // Retry-After far beyond the 10 s the response is waited for: only a fast failure can pass.
+    h.slack.failNext('views.open', 1, { kind: 'ratelimit', retryAfter: 120 });
+    const res = await h.command('', USERS.admin.id);
+    expect(res.status).toBe(200);
+    const [answer] = await h.responsesTo(res.responseUrl);
+    expect(String(answer?.text)).toMatch(/Something went wrong on our side and nothing was purged/);
+    expect(h.slack.callsTo('views.open').filter((c) => c.status === 429)).toHaveLength(1);
+  });
 });

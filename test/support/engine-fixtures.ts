@@ -1,5 +1,6 @@
 import type { EngineConfig, Limits, PurgeConfig } from '../../src/config/types.js';
-import type { PurgeView } from '../../src/purge/model.js';
+import { planBatches } from '../../src/purge/batching.js';
+import type { PurgeRecord, PurgeView } from '../../src/purge/model.js';
 import type { Notifier } from '../../src/purge/ports.js';
 
 export type NoticeKind = 'progress' | 'confirmed' | 'failed';
@@ -119,3 +120,22 @@ export function jjUrls(n: number, tag = 'a', root = 'JJEsquire'): string[] {
 }
 
 export const JJ_COMPANY = { name: 'JJEsquire', handle: 'c|6', rootId: 'JJEsquire' } as const;
+
+/** A stored purge record for tests: one company, one batch per 1000 URLs, fields overridable. */
+export function testRecord(overrides: Partial<PurgeRecord> & { id: string }): PurgeRecord {
+  const urlCount = overrides.urlCount ?? 1;
+  const at = overrides.createdAt ?? 1;
+  return {
+    company: { name: 'JJEsquire', handle: 'c|6', rootId: 'JJEsquire' },
+    requester: 'U1',
+    origin: { kind: 'command', channel: 'C1' },
+    status: 'queued',
+    urlCount,
+    skippedCount: 0,
+    batches: planBatches(urlCount, 1000),
+    rejected: [],
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
