@@ -390,3 +390,19 @@ describe('fitLines and clipMrkdwn', () => {
     );
   });
 });
+
+describe('where a purge stands', () => {
+  it('a rate-limited purge says when it will go, in the reader’s time zone; once due it reads queued', () => {
+    const at = NOW + 90_000;
+    const waiting = makeView({ status: 'queued', nextAttemptAt: at });
+    expect(stateLine(waiting, NOW)).toContain(`goes at <!date^${Math.floor(at / 1000)}^{time}|`);
+    expect(stateLine(waiting, at + 1)).toBe(':hourglass_flowing_sand: Queued');
+    const sending = makeView({ status: 'submitting', nextAttemptAt: at });
+    expect(stateLine(sending, NOW)).toContain('next call at <!date^');
+  });
+
+  it('a clearing purge gives the estimate, counted from its due time', () => {
+    const clearing = makeView({ status: 'clearing', dueAt: NOW + 5_000 });
+    expect(stateLine(clearing, NOW)).toMatch(/the CDN is clearing \(≈ 5 s, until <!date\^/);
+  });
+});
