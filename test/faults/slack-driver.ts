@@ -70,7 +70,14 @@ export async function settledModalText(slack: SlackSimulator, modal: OpenedModal
 /** Presses "Purge" on `modal`, posting the submission to `app` (any replica: the metadata is signed). */
 export function submitModal(
   app: AppProcess,
-  o: { userId: string; modal: OpenedModal; urls: string[]; company?: string },
+  o: {
+    userId: string;
+    modal: OpenedModal;
+    urls: string[];
+    company?: string;
+    /** Uploaded lists (`slack.addFile`), for more URLs than Slack's text box holds. */
+    files?: { id: string; name: string }[];
+  },
 ): Promise<HttpAnswer> {
   const values = {
     [COMPANY_BLOCK]: {
@@ -83,7 +90,7 @@ export function submitModal(
       },
     },
     [URLS_BLOCK]: { [URLS_BLOCK]: { type: 'plain_text_input', value: o.urls.join('\n') } },
-    [FILE_BLOCK]: { [FILE_BLOCK]: { type: 'file_input', files: [] } },
+    [FILE_BLOCK]: { [FILE_BLOCK]: { type: 'file_input', files: o.files ?? [] } },
   };
   return postToSlackEndpoint(
     app.events,
