@@ -44,14 +44,23 @@ export async function openModal(
 ): Promise<OpenedModal> {
   const res = await command(app, slack, o);
   if (res.status !== 200) throw new Error(`/purge answered ${res.status}: ${res.body}`);
+  return modalOpenedFor(slack, res.triggerId);
+}
+
+/** The modal the app opened (views.open) with `triggerId`, once it has. */
+export async function modalOpenedFor(
+  slack: SlackSimulator,
+  triggerId: string,
+  timeoutMs = 20_000,
+): Promise<OpenedModal> {
   const opened = await slack.waitFor(
-    (c) => c.method === 'views.open' && c.args.trigger_id === res.triggerId,
-    20_000,
+    (c) => c.method === 'views.open' && c.args.trigger_id === triggerId,
+    timeoutMs,
   );
   const view = opened.args.view as Record<string, unknown>;
   return {
     viewId: String((opened.response.view as { id?: string } | undefined)?.id ?? ''),
-    triggerId: res.triggerId,
+    triggerId,
     privateMetadata: String(view.private_metadata ?? ''),
     view,
   };
