@@ -56,6 +56,13 @@ const OPERATIONS: readonly IpsOperation[] = [
   'getCdnCacheInvalidationStatus',
 ];
 
+/**
+ * Operations whose replies can run to megabytes (every member of a company, every company of an
+ * account). Only these ask for gzip: the others answer in a few hundred bytes, where inflating costs
+ * more CPU than the bytes saved. A compressed reply is read either way.
+ */
+const LARGE_REPLIES: ReadonlySet<IpsOperation> = new Set(['getCompanyMembers', 'getCompanyMembership']);
+
 const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -236,7 +243,7 @@ export class IpsClient implements IpsGateway {
         {
           'content-type': 'text/xml; charset=utf-8',
           soapaction: op,
-          'accept-encoding': 'gzip, deflate',
+          ...(LARGE_REPLIES.has(op) ? { 'accept-encoding': 'gzip, deflate' } : {}),
           'user-agent': userAgent,
         },
       ]),
