@@ -91,7 +91,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     slackApiUrl: env.slackApiUrl,
     fetch,
     logger: webLogger,
-    // Bounded so a send finishes well inside the confirmation claim's lease (engine.claimLeaseMs, 5 min by default).
+    // Bounded: a confirmation held up by Slack is retried by its job rather than waited on for ever.
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true },
     timeout: 15_000,
   });

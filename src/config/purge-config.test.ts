@@ -37,7 +37,7 @@ const DEFAULTS = {
     lockDurationMs: 30000,
     stalledIntervalMs: 30000,
     recoverySweepMs: 30000,
-    claimLeaseMs: 300000,
+    claimLeaseMs: 30000,
   },
   ips: {
     connectTimeoutMs: 10000,

@@ -148,7 +148,7 @@ const engineSchema = section({
   lockDurationMs: int(1000).default(30_000),
   stalledIntervalMs: int(500).default(30_000),
   recoverySweepMs: int(500).default(30_000),
-  claimLeaseMs: int(1000).default(300_000),
+  claimLeaseMs: int(1000).default(30_000),
 });
 
 const ipsSchema = section({

@@ -11,7 +11,10 @@ export interface ConfirmDeps {
   store: PurgeStore;
   notifier: Notifier;
   logger: Logger;
-  /** How long a notice claim lasts; a worker that dies mid-send blocks others this long at most. */
+  /**
+   * How long a notice claim lasts unless renewed. A sending worker renews it every third of this, so
+   * a slow send keeps it; a worker that dies mid-send blocks the others this long at most.
+   */
   claimLeaseMs: number;
 }
 
@@ -65,10 +68,12 @@ export class ConfirmProcessor {
       await control.delayUntil(Date.now() + claim.retryInMs + 25);
     }
     const view = toView(p.record, p.urls, p.skipped);
+    const renewal = this.keepClaim(purgeId, claimToken);
     try {
       if (view.status === 'failed') await this.deps.notifier.failed(view);
       else await this.deps.notifier.confirmed(view);
     } catch (err) {
+      clearInterval(renewal);
       await store.releaseNotice(purgeId, claimToken).catch((releaseErr: unknown) => {
         logger.warn(
           { purgeId, err: releaseErr },
@@ -78,10 +83,33 @@ export class ConfirmProcessor {
       logger.warn({ purgeId, err }, 'final notification failed; will retry');
       throw err instanceof Error ? err : new Error(String(err));
     }
+    clearInterval(renewal);
     await store.markNoticeSent(purgeId, claimToken, Date.now());
     logger.info(
       { purgeId, status: view.status, lagMs: Date.now() - (view.dueAt ?? Date.now()) },
       'purge notified',
     );
+  }
+
+  /**
+   * Renews the claim while Slack is being waited on (a rate limit can hold one send for minutes). If
+   * the claim is no longer ours the lease had lapsed, which only the log can report: the send in
+   * progress cannot be taken back.
+   */
+  private keepClaim(purgeId: string, token: string): NodeJS.Timeout {
+    const { store, logger, claimLeaseMs } = this.deps;
+    const timer = setInterval(
+      () => {
+        store.renewNotice(purgeId, token, claimLeaseMs).then(
+          (ours) => {
+            if (!ours) logger.warn({ purgeId }, 'the notice claim lapsed while sending');
+          },
+          (err: unknown) => logger.warn({ purgeId, err }, 'could not renew the notice claim'),
+        );
+      },
+      Math.max(50, Math.floor(claimLeaseMs / 3)),
+    );
+    timer.unref();
+    return timer;
   }
 }

@@ -163,7 +163,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
       store: wStore,
       notifier: deps.notifier,
       logger,
-      claimLeaseMs: tuning.claimLeaseMs ?? 60_000,
+      claimLeaseMs: tuning.claimLeaseMs ?? 30_000,
     });
     const workerOpts = {
       connection: workerRedis,

@@ -218,6 +218,24 @@ describe('PurgeStore', () => {
     }
   });
 
+  it('renewNotice extends only a claim that is still ours, and never re-creates a released one', async () => {
+    const id = newPurgeId();
+    await store.create({
+      record: record(id, 1),
+      urls: ['u'],
+      skipped: [],
+      dedupeHash: `rn-${id}`,
+      dedupeMs: 0,
+    });
+    expect(await store.claimNotice(id, 'A', 1000)).toEqual({ kind: 'ok' });
+    expect(await store.renewNotice(id, 'A', 60_000)).toBe(true);
+    expect(await redis.pttl(keys.claim(id))).toBeGreaterThan(1000);
+    expect(await store.renewNotice(id, 'B', 60_000)).toBe(false);
+    await store.releaseNotice(id, 'A');
+    expect(await store.renewNotice(id, 'A', 60_000)).toBe(false);
+    expect(await redis.exists(keys.claim(id))).toBe(0);
+  });
+
   it('claimNotice replayed with the same token is still ok; another token is busy', async () => {
     const id = newPurgeId();
     await store.create({

@@ -79,6 +79,15 @@ return 0
 `,
 );
 
+/** Extends a claim only while it is still ours: never re-creates one that was released or lapsed. */
+const RENEW = new LuaScript(
+  'purge-renew-claim',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`,
+);
+
 const MARK_SENT = new LuaScript(
   'purge-mark-sent',
   `
@@ -427,6 +436,11 @@ export class PurgeStore {
     if (kind === 'ok') return { kind: 'ok' };
     if (kind === 'sent') return { kind: 'sent' };
     return { kind: 'busy', retryInMs: Math.max(0, ttl) };
+  }
+
+  /** True when the claim was still ours and now lasts `leaseMs` again. */
+  async renewNotice(id: string, token: string, leaseMs: number): Promise<boolean> {
+    return (await RENEW.run(this.redis, [this.keys.claim(id)], [token, leaseMs])) === 1;
   }
 
   async releaseNotice(id: string, token: string): Promise<void> {

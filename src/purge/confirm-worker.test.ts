@@ -1,0 +1,98 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingNotifier, testRecord } from '../../test/support/engine-fixtures.js';
+import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
+import { silentLogger } from '../log.js';
+import { ConfirmProcessor } from './confirm-worker.js';
+import { newPurgeId } from './ids.js';
+import { purgeKeys } from './keys.js';
+import type { PurgeView } from './model.js';
+import { PurgeStore } from './store.js';
+import type { JobControl } from './submit-worker.js';
+
+const prefix = testPrefix('confirm');
+const keys = purgeKeys(prefix);
+let redis: Redis;
+let store: PurgeStore;
+
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL);
+  store = new PurgeStore(redis, keys, { retentionSeconds: 3600, indexLimit: 10, recentWindowMs: 0 });
+});
+
+afterAll(async () => {
+  await deleteKeysWithPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+class Delayed extends Error {
+  constructor(readonly until: number) {
+    super('delayed');
+  }
+}
+
+/** BullMQ's moveToDelayed, as the processor sees it: the run ends there. */
+const control: JobControl = {
+  delayUntil: async (ts: number) => {
+    throw new Delayed(ts);
+  },
+};
+
+/** Final notices that take `ms` each, like a send held up by Slack's rate limit. */
+class SlowNotifier extends RecordingNotifier {
+  constructor(private readonly ms: number) {
+    super();
+  }
+  override async confirmed(purge: PurgeView): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.ms));
+    await super.confirmed(purge);
+  }
+}
+
+async function finishedPurge(): Promise<string> {
+  const id = newPurgeId();
+  const now = Date.now();
+  await store.create({
+    record: testRecord({ id, status: 'done', createdAt: now, dueAt: now, finishedAt: now }),
+    urls: ['https://s7d7.scene7.com/is/image/JJEsquire/a'],
+    skipped: [],
+    dedupeHash: `c-${id}`,
+    dedupeMs: 0,
+  });
+  return id;
+}
+
+describe('ConfirmProcessor', () => {
+  it('keeps its claim through a send that outlasts the lease: a second worker waits, one notice', async () => {
+    const lease = 200;
+    const notifier = new SlowNotifier(5 * lease);
+    const first = new ConfirmProcessor({ store, notifier, logger: silentLogger(), claimLeaseMs: lease });
+    const second = new ConfirmProcessor({ store, notifier, logger: silentLogger(), claimLeaseMs: lease });
+    const id = await finishedPurge();
+
+    const sending = first.run(id, control);
+    // Well past the lease the first worker started with, while its send is still going.
+    await new Promise((r) => setTimeout(r, 3 * lease));
+    const other = await second.run(id, control).catch((err: unknown) => err);
+    expect(other).toBeInstanceOf(Delayed);
+    await sending;
+
+    expect(notifier.of('confirmed', id)).toHaveLength(1);
+    expect((await store.load(id))?.notifiedAt).toBeTypeOf('number');
+    // The claim is gone once the notice is marked sent, and a later run sends nothing.
+    expect(await redis.exists(keys.claim(id))).toBe(0);
+    await second.run(id, control);
+    expect(notifier.of('confirmed', id)).toHaveLength(1);
+  });
+
+  it('a failed send releases the claim at once, so the retry need not wait out the lease', async () => {
+    const notifier = new RecordingNotifier();
+    const worker = new ConfirmProcessor({ store, notifier, logger: silentLogger(), claimLeaseMs: 60_000 });
+    const id = await finishedPurge();
+    notifier.failNext(1);
+    await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
+    expect(await redis.exists(keys.claim(id))).toBe(0);
+    await worker.run(id, control);
+    expect(notifier.of('confirmed', id)).toHaveLength(1);
+  });
+});
