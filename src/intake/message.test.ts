@@ -106,6 +106,23 @@ describe('candidatesFromMessage: rich_text blocks', () => {
     ]);
   });
 
+  it('a rich_text link that is an entity-escaped copy of a link in the text is that link, not a second URL', () => {
+    const url = `${U}/a?$p$&wid=1&hei=2`;
+    const escaped = `${U}/a?$p$&amp;wid=1&amp;hei=2`;
+    const linkBlock = (u: string) => [
+      { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'link', url: u }] }] },
+    ];
+    // Slack may send link.url raw or escaped; either way the user gets one URL, the one they posted.
+    for (const u of [url, escaped]) {
+      const { candidates } = candidatesFromMessage({ text: `Purge <${escaped}>`, blocks: linkBlock(u) });
+      expect(candidates.map((c) => [c.value, c.source])).toEqual([[url, 'text']]);
+    }
+    // Without the text to compare with, the rich_text value is taken as it is.
+    expect(candidatesFromMessage({ blocks: linkBlock(escaped) }).candidates.map((c) => c.value)).toEqual([
+      escaped,
+    ]);
+  });
+
   it('reads mrkdwn in section blocks of bot messages, unescaping it', () => {
     const { candidates } = candidatesFromMessage({
       blocks: [

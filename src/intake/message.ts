@@ -1,6 +1,7 @@
 import { assertInputSize, IntakeLimitError, MAX_INPUT_BYTES } from './errors.js';
 import { addLinkTarget, type LinkSink, scanBareUrls, scanMrkdwn } from './links.js';
 import type { Candidate, CandidateSource, Rejection, SlackMessageLike } from './types.js';
+import { unescapeSlack } from './unescape.js';
 
 /**
  * A Slack message (message shortcut): the links in its text, rich_text blocks, legacy attachments
@@ -39,9 +40,22 @@ class Collector {
       throw new IntakeLimitError('INTAKE_TOO_LARGE', MAX_INPUT_BYTES, this.used);
   }
 
+  /**
+   * Whether `value` is, once Slack-unescaped, a URL an earlier source already gave. Whether Slack
+   * entity-escapes rich_text `link.url` is not documented; read raw, an escaped copy of a link in
+   * the text would otherwise come out as a second, wrong URL (`?a=1&amp;b=2`). No real asset URL
+   * holds a literal `&amp;` next to its unescaped twin, so treating it as the same link loses nothing.
+   */
+  private escapedTwinOfKnown(value: string): boolean {
+    if (!value.includes('&')) return false;
+    const plain = unescapeSlack(value);
+    return plain !== value && this.firstSource.has(plain);
+  }
+
   sink(source: CandidateSource, fixedLine?: number, fileName?: string): LinkSink {
     return {
       add: (value, line) => {
+        if (this.escapedTwinOfKnown(value)) return;
         const first = this.firstSource.get(value);
         if (first !== undefined && first !== source) return;
         if (first === undefined) this.firstSource.set(value, source);
