@@ -145,6 +145,46 @@ export interface PurgeView {
   readonly finishedAt?: number;
 }
 
+/** A purge without its URL lists: enough for a line in a listing, and cheap to read. */
+export type PurgeSummary = Pick<
+  PurgeView,
+  'id' | 'company' | 'requester' | 'status' | 'counts' | 'createdAt' | 'updatedAt'
+> &
+  Partial<Pick<PurgeView, 'nextAttemptAt' | 'dueAt' | 'finishedAt'>>;
+
+export function toSummary(record: PurgeRecord): PurgeSummary {
+  let submitted = 0;
+  let pending = 0;
+  let failed = 0;
+  for (const b of record.batches) {
+    const size = b.to - b.from;
+    if (b.status === 'submitted') submitted += size;
+    else if (b.status === 'pending') pending += size;
+    else failed += size;
+  }
+  const summary: { -readonly [K in keyof PurgeSummary]: PurgeSummary[K] } = {
+    id: record.id,
+    company: { ...record.company },
+    requester: record.requester,
+    status: record.status,
+    counts: {
+      total: record.urlCount,
+      submitted,
+      pending,
+      failed,
+      rejected: record.rejected.length,
+      skippedRecent: record.skippedCount,
+      batches: record.batches.length,
+    },
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+  if (record.nextAttemptAt !== undefined) summary.nextAttemptAt = record.nextAttemptAt;
+  if (record.dueAt !== undefined) summary.dueAt = record.dueAt;
+  if (record.finishedAt !== undefined) summary.finishedAt = record.finishedAt;
+  return summary;
+}
+
 function batchView(b: Batch, urls: readonly string[]): BatchView {
   const v: {
     -readonly [K in keyof BatchView]: BatchView[K];
@@ -158,50 +198,25 @@ function batchView(b: Batch, urls: readonly string[]): BatchView {
 
 export function toView(record: PurgeRecord, urls: readonly string[], skipped: readonly string[]): PurgeView {
   const batches = record.batches.map((b) => batchView(b, urls));
-  let submitted = 0;
-  let pending = 0;
-  let failed = 0;
   const handles: string[] = [];
   const failures: FailedUrls[] = [];
   for (const b of batches) {
-    const size = b.urls.length;
     if (b.status === 'submitted') {
-      submitted += size;
       if (b.handle !== undefined) handles.push(b.handle);
-    } else if (b.status === 'pending') {
-      pending += size;
-    } else {
-      failed += size;
-      if (b.error) failures.push({ urls: b.urls, error: b.error });
+    } else if (b.status === 'failed' && b.error) {
+      failures.push({ urls: b.urls, error: b.error });
     }
   }
   const view: { -readonly [K in keyof PurgeView]: PurgeView[K] } = {
-    id: record.id,
-    company: { ...record.company },
-    requester: record.requester,
+    ...toSummary(record),
     origin: { ...record.origin },
-    status: record.status,
     urls,
     skippedRecent: skipped,
     batches,
     handles,
     rejected: record.rejected.map((r) => ({ ...r })),
     failures,
-    counts: {
-      total: record.urlCount,
-      submitted,
-      pending,
-      failed,
-      rejected: record.rejected.length,
-      skippedRecent: record.skippedCount,
-      batches: batches.length,
-    },
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
   };
   if (record.error !== undefined) view.error = { ...record.error };
-  if (record.nextAttemptAt !== undefined) view.nextAttemptAt = record.nextAttemptAt;
-  if (record.dueAt !== undefined) view.dueAt = record.dueAt;
-  if (record.finishedAt !== undefined) view.finishedAt = record.finishedAt;
   return view;
 }

@@ -172,6 +172,41 @@ describe('PurgeService lookups', () => {
     expect(await t.service.latestForUser('U-nobody', 5)).toEqual([]);
     expect(await t.service.get('p-ZZZZZZ')).toBeUndefined();
   });
+
+  it('lists purges from their records alone: counts and state without reading a URL list', async () => {
+    const t = setup();
+    const user = `U-${newPurgeId()}`;
+    const r = await t.service.accept(t.req(jjUrls(25, 'summary'), user));
+    if (r.kind !== 'accepted') throw new Error(r.kind);
+    const id = r.purge.id;
+    await t.store.mutate(id, (cur) => ({
+      record: {
+        ...cur.record,
+        status: 'submitting',
+        batches: cur.record.batches.map((b, i) => (i === 0 ? { ...b, status: 'submitted', handle: 'h' } : b)),
+      },
+    }));
+    // Another replica (nothing cached) lists it after the URL lists are gone: a listing that read
+    // them would now skip the purge.
+    await redis.hdel(keys.purge(id), 'u', 'k');
+    const replica = new PurgeService({
+      store: new PurgeStore(redis, keys, { retentionSeconds: 600, indexLimit: 5, recentWindowMs: 0 }),
+      jobs: { enqueueSubmit: async () => {}, enqueueConfirm: async () => {} },
+      limits: { maxUrlsPerPurge: 100, urlsPerCall: 10, dedupeSeconds: 60 },
+      logger: silentLogger(),
+    });
+    const [summary] = await replica.latestForUser(user, 10);
+    expect(summary).toMatchObject({ id, status: 'submitting', company: { name: t.company.name } });
+    expect(summary?.counts).toEqual({
+      total: 25,
+      submitted: 10,
+      pending: 15,
+      failed: 0,
+      rejected: 0,
+      skippedRecent: 0,
+      batches: 3,
+    });
+  });
 });
 
 describe('dedupeHash', () => {

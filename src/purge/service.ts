@@ -5,8 +5,8 @@ import { planBatches } from './batching.js';
 import { PurgeIdExhaustedError, PurgeInputError } from './errors.js';
 import { newPurgeId } from './ids.js';
 import type { JobScheduler } from './jobs.js';
-import type { CompanyRef, PurgeOrigin, PurgeRecord, PurgeView } from './model.js';
-import { toView } from './model.js';
+import type { CompanyRef, PurgeOrigin, PurgeRecord, PurgeSummary, PurgeView } from './model.js';
+import { toSummary, toView } from './model.js';
 import type { PurgeStore, StoredPurge } from './store.js';
 
 export type AcceptResult =
@@ -134,18 +134,19 @@ export class PurgeService {
     return p ? this.view(p) : undefined;
   }
 
-  async latestForUser(userId: string, limit: number): Promise<PurgeView[]> {
+  /** The user's latest purges, newest first, without their URL lists (a listing needs counts only). */
+  async latestForUser(userId: string, limit: number): Promise<PurgeSummary[]> {
     return this.latest(this.deps.store.keys.userIndex(userId), limit);
   }
 
-  async latestForCompany(companyName: string, limit: number): Promise<PurgeView[]> {
+  async latestForCompany(companyName: string, limit: number): Promise<PurgeSummary[]> {
     return this.latest(this.deps.store.keys.companyIndex(companyName), limit);
   }
 
-  private async latest(indexKey: string, limit: number): Promise<PurgeView[]> {
+  private async latest(indexKey: string, limit: number): Promise<PurgeSummary[]> {
     const ids = await this.deps.store.latestIds(indexKey, limit);
-    const found = await this.deps.store.loadMany(ids);
-    return found.map((p) => this.view(p));
+    const found = await this.deps.store.loadRecords(ids);
+    return found.map((p) => toSummary(p.record));
   }
 
   private async duplicateOf(hash: string): Promise<PurgeView | undefined> {

@@ -169,7 +169,7 @@ describe('PurgeStore', () => {
     }
     const latest = await store.latestIds(keys.userIndex(user), 10);
     expect(latest).toEqual(ids.slice(2).reverse());
-    const loaded = await store.loadMany([...latest, 'p-GONE00']);
+    const loaded = await store.loadRecords([...latest, 'p-GONE00']);
     expect(loaded.map((p) => p.record.id)).toEqual(latest);
   });
 

@@ -263,47 +263,19 @@ export class PurgeStore {
     return { record: parseRecord(r, key), notifiedAt: n ? Number(n) : undefined };
   }
 
-  /**
-   * Several purges at once, skipping missing ones, in order: one round trip for the records and
-   * at most one more for the URL lists not in the cache.
-   */
-  async loadMany(ids: readonly string[]): Promise<StoredPurge[]> {
+  /** Several records at once (no URL lists), skipping missing ones, in order: one round trip. */
+  async loadRecords(ids: readonly string[]): Promise<StoredRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.purge(id), 'r', 'v', 'n');
+    for (const id of ids) pipeline.hmget(this.keys.purge(id), 'r', 'n');
     const replies = (await pipeline.exec()) ?? [];
-    const found: { id: string; r: string; v: string; n: string | null }[] = [];
+    const out: StoredRecord[] = [];
     for (const [i, id] of ids.entries()) {
       const [err, value] = replies[i] ?? [null, null];
       if (err) throw err;
-      const [r, v, n] = (value as (string | null)[] | null) ?? [];
-      if (r == null || v == null) continue;
-      found.push({ id, r, v, n: n ?? null });
-    }
-    const cold = found.filter((f) => !this.cache.get(f.id)).map((f) => f.id);
-    if (cold.length > 0) {
-      const blobs = this.redis.pipeline();
-      for (const id of cold) blobs.hmgetBuffer(this.keys.purge(id), 'u', 'k');
-      const answers = (await blobs.exec()) ?? [];
-      for (const [i, id] of cold.entries()) {
-        const [err, value] = answers[i] ?? [null, null];
-        if (err) throw err;
-        const [u, k] = (value as (Buffer | null)[] | null) ?? [];
-        if (u == null) continue;
-        this.cache.set(id, { urls: decodeUrls(u), skipped: decodeUrls(k ?? Buffer.alloc(0)) });
-      }
-    }
-    const out: StoredPurge[] = [];
-    for (const f of found) {
-      // A list too large for the cache is read on its own.
-      const urls = this.cache.get(f.id) ?? (await this.urlsOf(f.id));
-      if (!urls) continue;
-      out.push({
-        record: parseRecord(f.r, this.keys.purge(f.id)),
-        version: f.v,
-        notifiedAt: f.n ? Number(f.n) : undefined,
-        ...urls,
-      });
+      const [r, n] = (value as (string | null)[] | null) ?? [];
+      if (r == null) continue;
+      out.push({ record: parseRecord(r, this.keys.purge(id)), notifiedAt: n ? Number(n) : undefined });
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { FailedUrls, PurgeErrorInfo, PurgeView } from '../../purge/model.js';
+import type { FailedUrls, PurgeErrorInfo, PurgeSummary, PurgeView } from '../../purge/model.js';
 import { errorLabel } from './fault-advice.js';
 import { clip, fitLines, mrkdwnCode, mrkdwnEscape, plural, SECTION_TEXT_MAX, slackDate } from './text.js';
 
@@ -14,7 +14,7 @@ const URL_SHOWN = 200;
 const REASON_SHOWN = 200;
 
 /** One line saying where a purge stands; nothing reads as done before it is. */
-export function stateLine(p: PurgeView, now = Date.now()): string {
+export function stateLine(p: PurgeSummary, now = Date.now()): string {
   switch (p.status) {
     case 'queued':
       return p.nextAttemptAt !== undefined && p.nextAttemptAt > now
@@ -124,7 +124,7 @@ export function statusBlocks(p: PurgeView): MessageContent {
   return { text: `Purge ${p.id}: ${p.status}`, blocks: skipped ? [section(text), skipped] : [section(text)] };
 }
 
-export function historyBlocks(purges: readonly PurgeView[]): MessageContent {
+export function historyBlocks(purges: readonly PurgeSummary[]): MessageContent {
   if (purges.length === 0) {
     return { text: 'You have not purged anything yet. `/purge` opens the form.', blocks: [] };
   }

@@ -62,9 +62,8 @@ export function purgeCommand(deps: SlackDeps) {
     try {
       switch (parsed.kind) {
         case 'status': {
-          const purge = parsed.purgeId
-            ? await deps.purges.get(parsed.purgeId)
-            : (await deps.purges.latestForUser(command.user_id, 1))[0];
+          const id = parsed.purgeId ?? (await deps.purges.latestForUser(command.user_id, 1))[0]?.id;
+          const purge = id === undefined ? undefined : await deps.purges.get(id);
           const visible =
             purge &&
             (purge.requester === command.user_id ||
