@@ -19,7 +19,7 @@ interface Probe {
 }
 
 async function probe(
-  which: 'ours' | 'peer' | 'floor',
+  which: 'ours' | 'peer' | 'floor' | 'undici',
   simUrl: string,
   plan: typeof OURS,
 ): Promise<CpuSample[]> {
@@ -47,16 +47,19 @@ const row: BenchRow = {
     let ours: CpuSample[];
     let peer: CpuSample[];
     let floor: CpuSample[];
+    let undici: CpuSample[];
     try {
       ours = await probe('ours', sim.info.url, OURS);
       peer = await probe('peer', sim.info.url, PEER);
       floor = await probe('floor', sim.info.url, FLOOR);
+      undici = await probe('undici', sim.info.url, FLOOR);
     } finally {
       await sim.stop();
     }
     const o = summarize(ours.map(total));
     const p = summarize(peer.map(total));
     const f = summarize(floor.map(total));
+    const u = summarize(undici.map(total));
     const results: BenchResult[] = [
       {
         row: 'SOAP 1000-URL round trip, client CPU (loopback)',
@@ -70,7 +73,8 @@ const row: BenchRow = {
           `IpsClient, CPU per call over ${OURS.batches} batches of ${OURS.calls} sequential calls after ` +
           `${OURS.warmup} warm-up; median ${split(ours)}; simulator in a child process. ` +
           `Transport floor on this machine (same request bytes, prebuilt, bare node:net socket): ` +
-          `${f.median.toFixed(3)} ms median`,
+          `${f.median.toFixed(3)} ms median; the same prebuilt request through undici.request alone: ` +
+          `${u.median.toFixed(3)} ms median`,
       },
       {
         row: 'generic `soap` package ÷ ours, CPU per call',

@@ -2,11 +2,14 @@
  * Measures the client CPU of 1000-URL cdnCacheInvalidation round trips in a fresh process, so the
  * figure holds only this client's work (no leftovers of other bench rows, and the simulator lives in
  * yet another process). Prints one JSON line: `{ samples: CpuSample[] }`, ms of CPU per call, one per batch.
- *   node --import tsx bench/support/soap-cpu-probe.ts <ours|peer|floor> <simUrl> <warmup> <batches> <calls>
+ *   node --import tsx bench/support/soap-cpu-probe.ts <ours|peer|floor|undici> <simUrl> <warmup> <batches> <calls>
  * `floor` sends the bytes our client would send over a bare socket: the transport cost alone.
+ * `undici` sends them, prebuilt, through `undici.request` on a keep-alive pool and reads the reply
+ * as text: what undici alone costs, below which our client cannot go while it is built on undici.
  */
 import { fileURLToPath } from 'node:url';
 import { createClientAsync } from 'soap';
+import { Pool, request } from 'undici';
 import { defaultPurgeConfig } from '../../src/config/purge-config.js';
 import { IpsClient } from '../../src/ips/client.js';
 import { EnvelopeBuilder } from '../../src/ips/envelope.js';
@@ -17,8 +20,10 @@ import { API_VERSION, APP, benchUrls, COMPANY_HANDLE, CREDENTIALS, IPS_NAMESPACE
 const WSDL = fileURLToPath(new URL('../ips-peer.wsdl', import.meta.url));
 
 const [which, urlArg, warmup, batches, calls] = process.argv.slice(2);
-if ((which !== 'ours' && which !== 'peer' && which !== 'floor') || !urlArg) {
-  throw new Error('usage: soap-cpu-probe.ts <ours|peer|floor> <simUrl> <warmup> <batches> <calls>');
+const MODES = ['ours', 'peer', 'floor', 'undici'] as const;
+type Mode = (typeof MODES)[number];
+if (!MODES.includes(which as Mode) || !urlArg) {
+  throw new Error('usage: soap-cpu-probe.ts <ours|peer|floor|undici> <simUrl> <warmup> <batches> <calls>');
 }
 const url: string = urlArg;
 const plan = { warmup: Number(warmup), batches: Number(batches), calls: Number(calls) };
@@ -48,23 +53,35 @@ async function ours(): Promise<{ call: () => Promise<void>; close: () => Promise
   };
 }
 
-async function floor(): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
-  const envelope = new EnvelopeBuilder({
-    ...CREDENTIALS,
-    ...APP,
-    apiVersion: API_VERSION,
-    authHeaderNamespace: 'versioned',
-    faultHttpStatusCode: undefined,
-  }).cdnCacheInvalidation(COMPANY_HANDLE, urls);
-  const target = new URL(url);
-  const raw = new RawHttpRoundTrip(
-    target,
-    RawHttpRoundTrip.build(
-      target,
-      { 'content-type': 'text/xml; charset=utf-8', soapaction: 'cdnCacheInvalidation' },
-      Buffer.from(envelope),
-    ),
+const HEADERS = { 'content-type': 'text/xml; charset=utf-8', soapaction: 'cdnCacheInvalidation' };
+
+function prebuiltEnvelope(): Buffer {
+  return Buffer.from(
+    new EnvelopeBuilder({
+      ...CREDENTIALS,
+      ...APP,
+      apiVersion: API_VERSION,
+      authHeaderNamespace: 'versioned',
+      faultHttpStatusCode: undefined,
+    }).cdnCacheInvalidation(COMPANY_HANDLE, urls),
   );
+}
+
+async function undiciOnly(): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
+  const body = prebuiltEnvelope();
+  const pool = new Pool(new URL(url).origin, { connections: 1 });
+  return {
+    call: async () => {
+      const res = await request(url, { dispatcher: pool, method: 'POST', headers: HEADERS, body });
+      checkHandle(/<invalidationHandle>([^<]*)</.exec(await res.body.text())?.[1]);
+    },
+    close: () => pool.close(),
+  };
+}
+
+async function floor(): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
+  const target = new URL(url);
+  const raw = new RawHttpRoundTrip(target, RawHttpRoundTrip.build(target, HEADERS, prebuiltEnvelope()));
   await raw.open();
   return {
     call: async () => {
@@ -97,7 +114,13 @@ async function peer(): Promise<{ call: () => Promise<void>; close: () => Promise
   };
 }
 
-const subject = which === 'ours' ? await ours() : which === 'peer' ? await peer() : await floor();
+const subjects: Record<Mode, () => Promise<{ call: () => Promise<void>; close: () => Promise<void> }>> = {
+  ours,
+  peer,
+  floor,
+  undici: undiciOnly,
+};
+const subject = await subjects[which as Mode]();
 const samples = await cpuPerCall(subject.call, plan);
 await subject.close();
 process.stdout.write(`${JSON.stringify({ samples })}\n`);
