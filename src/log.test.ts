@@ -1,22 +1,10 @@
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './log.js';
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'trace', destination }) };
-}
+import { captureLogger } from '../test/support/log-capture.js';
 
 describe('createLogger redaction', () => {
   it('never prints a Redis password carried by an ioredis AUTH error', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const password = 'S3cretRedisPw-for-test';
     const redis = new Redis({
       port: 6379,

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingNotifier, testRecord } from '../../test/support/engine-fixtures.js';
+import { captureLogger } from '../../test/support/log-capture.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { silentLogger } from '../log.js';
 import { ConfirmProcessor } from './confirm-worker.js';
@@ -83,6 +84,39 @@ describe('ConfirmProcessor', () => {
     expect(await redis.exists(keys.claim(id))).toBe(0);
     await second.run(id, control);
     expect(notifier.of('confirmed', id)).toHaveLength(1);
+  });
+
+  it('audits the outcome once, when it settles, even while Slack cannot take the reply', async () => {
+    const notifier = new RecordingNotifier();
+    const { logger, events } = captureLogger();
+    const worker = new ConfirmProcessor({ store, notifier, logger, claimLeaseMs: 60_000 });
+    const id = newPurgeId();
+    const now = Date.now();
+    await store.create({
+      record: testRecord({
+        id,
+        status: 'clearing',
+        urlCount: 3,
+        batches: [{ index: 0, from: 0, to: 3, status: 'submitted', attempts: 1, handle: 'h' }],
+        createdAt: now,
+        dueAt: now,
+        requester: 'U7',
+      }),
+      urls: ['a', 'b', 'c'],
+      skipped: [],
+      dedupeHash: `a-${id}`,
+      dedupeMs: 0,
+    });
+    notifier.failNext(2);
+    await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
+    const audits = () => events().filter((e) => e.audit === 'purge.confirmed' && e.purgeId === id);
+    expect(audits()).toEqual([
+      expect.objectContaining({ user: 'U7', company: 'JJEsquire', urls: 3, status: 'done' }),
+    ]);
+    await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
+    await worker.run(id, control);
+    expect(notifier.of('confirmed', id)).toHaveLength(1);
+    expect(audits()).toHaveLength(1);
   });
 
   it('a failed send releases the claim at once, so the retry need not wait out the lease', async () => {

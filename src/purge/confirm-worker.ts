@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Logger } from '../log.js';
+import { auditOutcome } from './audit.js';
 import type { PurgeJobData } from './jobs.js';
 import { isFinal, type PurgeRecord, toView } from './model.js';
 import type { Notifier } from './ports.js';
@@ -53,6 +54,7 @@ export class ConfirmProcessor {
         p,
       );
       if (!settled) return;
+      if (settled.written) auditOutcome(logger, settled.purge.record);
       p = settled.purge;
     }
     if (!isFinal(p.record.status)) {

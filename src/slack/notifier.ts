@@ -144,17 +144,7 @@ export class SlackNotifier implements Notifier {
         // The reply is out; failing now would make the engine post it a second time.
         this.o.logger.warn({ purgeId: purge.id, err }, 'could not record the posted outcome');
       }
-      this.o.logger.info(
-        {
-          audit: `purge.${purge.status === 'failed' ? 'failed' : 'confirmed'}`,
-          purgeId: purge.id,
-          user: purge.requester,
-          company: purge.company.name,
-          urls: purge.counts.total,
-          status: purge.status,
-        },
-        'purge outcome posted',
-      );
+      this.o.logger.info({ purgeId: purge.id, status: purge.status }, 'purge outcome posted');
     }
     if (!created) await this.render(rec, purge);
   }

@@ -72,6 +72,23 @@ describe('operations', () => {
     );
   });
 
+  it('audits a purge IPS refused as purge.failed, with the fault code', async () => {
+    h.ips.failNext(
+      1,
+      { kind: 'fault', fault: 'authorization', code: 20003, reason: 'User is not authorized for company' },
+      'cdnCacheInvalidation',
+    );
+    const modal = await h.openModal(USERS.admin.id, '', 'C0AUDITFAIL');
+    await h.submit(USERS.admin.id, modal, {
+      company: 'JJEsquire',
+      urls: 'https://s7d7.scene7.com/is/image/JJEsquire/audit-fail',
+    });
+    const failed = await until(() =>
+      logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.audit === 'purge.failed'),
+    );
+    expect(failed).toMatchObject({ user: USERS.admin.id, company: 'JJEsquire', urls: 1, code: 20003 });
+  });
+
   it('counts Slack rate limits and API errors by method', async () => {
     h.slack.failNext('chat.postMessage', 1, { kind: 'ratelimit', retryAfter: 1 });
     h.slack.failNext('chat.update', 1, { kind: 'error', error: 'message_not_found' });
