@@ -69,6 +69,14 @@ describe('/purge status and history', () => {
     expect(shown).toContain(jjId);
   });
 
+  it("`/purge history` of a company's admin lists their colleagues' purges of that company, and only those", async () => {
+    const { shown } = await ask('history', USERS.lead.id);
+    expect(shown).toContain("you can see (yours and your companies')");
+    expect(shown).toContain(jjId);
+    expect(shown).toContain(`by <@${USERS.admin.id}>`);
+    expect(shown).not.toContain(exampleId);
+  });
+
   it("another company's admin may see the purge of their company, not of one they do not administer", async () => {
     const own = await ask(`status ${jjId}`, USERS.lead.id);
     expect(own.shown).toContain(jjHandle);

@@ -8,7 +8,7 @@ export const HELP_TEXT = [
   '• `/purge` — open the purge form',
   '• `/purge <urls or asset IDs>` — open the form with them filled in',
   '• `/purge status [purge-id]` — your latest purge, or that one',
-  '• `/purge history` — your last 10 purges',
+  "• `/purge history` — the last 10 purges you can see (yours, and your companies' if you are their admin)",
   '• `/purge help` — this message',
   '• Message menu ⋯ → *Purge CDN URLs* — purge the links in a message; the answer goes to its thread',
   '',

@@ -133,7 +133,8 @@ const everything = (p: PurgeView): MessageContent[] => [
   outcomeReply(p),
   announcement(p),
   statusBlocks(p),
-  historyBlocks([p, p, p]),
+  historyBlocks([p, p, p], p.requester),
+  historyBlocks([p], 'U0SOMEONEELSE'),
 ];
 
 describe('message limits', () => {

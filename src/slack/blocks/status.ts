@@ -124,17 +124,23 @@ export function statusBlocks(p: PurgeView): MessageContent {
   return { text: `Purge ${p.id}: ${p.status}`, blocks: skipped ? [section(text), skipped] : [section(text)] };
 }
 
-export function historyBlocks(purges: readonly PurgeSummary[]): MessageContent {
+/** `viewer` sees their own purges, and their companies' purges marked with who asked for them. */
+export function historyBlocks(purges: readonly PurgeSummary[], viewer: string): MessageContent {
   if (purges.length === 0) {
     return { text: 'You have not purged anything yet. `/purge` opens the form.', blocks: [] };
   }
   const lines = purges.map(
     (p) =>
-      `${mrkdwnCode(p.id)} ${slackDate(p.createdAt, '{date_short} {time}')} · ${mrkdwnEscape(p.company.name)} · ${plural(p.counts.total, 'URL')} · ${stateLine(p)}`,
+      `${mrkdwnCode(p.id)} ${slackDate(p.createdAt, '{date_short} {time}')} · ${mrkdwnEscape(p.company.name)} · ${plural(p.counts.total, 'URL')}` +
+      `${p.requester === viewer ? '' : ` · by <@${p.requester}>`} · ${stateLine(p)}`,
   );
-  const head = `*Your last ${plural(purges.length, 'purge')}*`;
+  const onlyOwn = purges.every((p) => p.requester === viewer);
+  const title = onlyOwn
+    ? `Your last ${plural(purges.length, 'purge')}`
+    : `The last ${plural(purges.length, 'purge')} you can see (yours and your companies')`;
+  const head = `*${title}*`;
   return {
-    text: `Your last ${purges.length} purges`,
+    text: title,
     blocks: [
       section(
         fitLines([head, ...lines], SECTION_TEXT_MAX, { more: (n) => `…and ${plural(n, 'more purge')}` }),

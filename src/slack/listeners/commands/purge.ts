@@ -5,10 +5,12 @@ import { historyBlocks, statusBlocks } from '../../blocks/status.js';
 import type { SlackDeps } from '../../deps.js';
 import { failureText } from '../../failure-text.js';
 import { openPurgeModal } from '../../open-purge-modal.js';
+import { visibleHistory } from '../../visible-history.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 const PURGE_ID = /^p-[0-9A-Z]{4,12}$/i;
+const HISTORY_LENGTH = 10;
 
 export type ParsedCommand =
   | { kind: 'help'; unknown?: string }
@@ -81,8 +83,8 @@ export function purgeCommand(deps: SlackDeps) {
           return;
         }
         case 'history': {
-          const purges = await deps.purges.latestForUser(command.user_id, 10);
-          await respond({ response_type: 'ephemeral', ...historyBlocks(purges) });
+          const purges = await visibleHistory(deps, command.user_id, HISTORY_LENGTH);
+          await respond({ response_type: 'ephemeral', ...historyBlocks(purges, command.user_id) });
           return;
         }
         case 'open':
