@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from './config/types.js';
+import { currentLogFields } from './log-context.js';
 
 export type { Logger } from 'pino';
 
@@ -42,6 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { app: 'dm-purge', ...options.base },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => currentLogFields() ?? {},
     },
     options.destination,
   );

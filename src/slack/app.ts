@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { logSlackRequestIds } from './request-log.js';
 import { within } from './within.js';
 
 /** How long stop() waits for Slack to answer our close frame before moving on. */
@@ -83,6 +84,7 @@ export function createSlackApp(o: SlackAppOptions, deps: SlackDeps): SlackApp {
   app.error(async (err) => {
     o.logger.error({ err }, 'unhandled Slack listener error');
   });
+  logSlackRequestIds(app);
   registerListeners(app, deps);
 
   let routesServer: RunningHttpServer | undefined;

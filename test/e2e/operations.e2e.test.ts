@@ -72,6 +72,32 @@ describe('operations', () => {
     );
   });
 
+  it("log lines written while handling a Slack request carry that request's ids", async () => {
+    const modal = await h.openModal(USERS.admin.id, '', 'C0REQIDS');
+    await h.submit(USERS.admin.id, modal, {
+      company: 'JJEsquire',
+      urls: 'https://s7d7.scene7.com/is/image/JJEsquire/request-ids',
+    });
+    const accepted = await until(() =>
+      logLines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((e) => e.audit === 'purge.accepted' && e.slackView === modal.viewId),
+    );
+    expect(accepted).toMatchObject({
+      slackRequest: 'view_submission',
+      slackUser: USERS.admin.id,
+      slackTeam: expect.stringMatching(/^T/),
+      slackTrigger: expect.any(String),
+    });
+    // Work outside any request (the workers) carries none.
+    const submitted = await until(() =>
+      logLines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((e) => e.audit === 'purge.submitted' && e.purgeId === accepted.purgeId),
+    );
+    expect(submitted.slackTrigger).toBeUndefined();
+  });
+
   it('audits a purge IPS refused as purge.failed, with the fault code', async () => {
     h.ips.failNext(
       1,
