@@ -70,6 +70,7 @@ describe('operations', () => {
     expect(audit('purge.denied').some((e) => e.user === USERS.nobody.id && e.reason === 'not-admin')).toBe(
       true,
     );
+    expect((await get('/metrics')).text).toMatch(/dmpurge_access_denied_total\{reason="not-admin"\} [1-9]/);
   });
 
   it("log lines written while handling a Slack request carry that request's ids", async () => {
