@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingNotifier, testRecord } from '../../test/support/engine-fixtures.js';
+import {
+  Delayed,
+  delayingControl,
+  RecordingNotifier,
+  testRecord,
+} from '../../test/support/engine-fixtures.js';
 import { captureLogger } from '../../test/support/log-capture.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { silentLogger } from '../log.js';
@@ -9,7 +14,6 @@ import { newPurgeId } from './ids.js';
 import { purgeKeys } from './keys.js';
 import type { PurgeView } from './model.js';
 import { PurgeStore } from './store.js';
-import type { JobControl } from './submit-worker.js';
 
 const prefix = testPrefix('confirm');
 const keys = purgeKeys(prefix);
@@ -26,18 +30,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-class Delayed extends Error {
-  constructor(readonly until: number) {
-    super('delayed');
-  }
-}
-
-/** BullMQ's moveToDelayed, as the processor sees it: the run ends there. */
-const control: JobControl = {
-  delayUntil: async (ts: number) => {
-    throw new Delayed(ts);
-  },
-};
+const control = delayingControl;
 
 /** Final notices that take `ms` each, like a send held up by Slack's rate limit. */
 class SlowNotifier extends RecordingNotifier {

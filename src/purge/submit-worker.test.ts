@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  Delayed,
+  delayingControl,
   jjUrls,
   RecordingNotifier,
   StuckProgressNotifier,
@@ -16,7 +18,7 @@ import type { JobScheduler } from './jobs.js';
 import { purgeKeys } from './keys.js';
 import { PurgeService } from './service.js';
 import { PurgeStore } from './store.js';
-import { type JobControl, SubmitProcessor } from './submit-worker.js';
+import { SubmitProcessor } from './submit-worker.js';
 import { TokenBucket } from './token-bucket.js';
 
 const prefix = testPrefix('submit');
@@ -31,17 +33,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-class Delayed extends Error {
-  constructor(readonly until: number) {
-    super('delayed');
-  }
-}
-
-const control: JobControl = {
-  delayUntil: async (ts: number) => {
-    throw new Delayed(ts);
-  },
-};
+const control = delayingControl;
 
 type Answer = (urls: readonly string[], n: number) => Promise<CdnInvalidation>;
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { ADMIN, COMPANY, spawnApp, startWorld } from '../support/app-process.js';
-import { acceptedIds, once, outcomeReplies, settledReplies } from './outcomes.js';
+import { expectEachDoneOnce } from './outcomes.js';
 import { command, modalOpenedFor, type OpenedModal, submitModal } from './slack-driver.js';
 
 /**
@@ -62,12 +62,7 @@ describe('load', () => {
       expect(s.body === '' || s.body.includes('"update"')).toBe(true);
     }
 
-    const { counts, wrongThread } = await settledReplies(w, PURGES);
-    const ids = await acceptedIds(w, ADMIN.id);
-    expect(ids).toHaveLength(PURGES);
-    expect(Object.fromEntries(counts)).toEqual(once(ids));
-    expect(wrongThread).toEqual([]);
-    for (const [, [reply]] of outcomeReplies(w.slack.calls)) expect(reply?.text).toMatch(/Done/);
+    await expectEachDoneOnce(w, ADMIN.id, PURGES);
 
     // Every URL went to IPS exactly as listed, once, in calls of at most 1000.
     const sent = w.ips.calls

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import type { World } from '../support/app-process.js';
 import type { SlackCall } from '../support/slack-simulator.js';
 
@@ -141,4 +142,18 @@ export async function settledReplies(
 /** `{ id: 1, … }` for every id: what reply counts must be when each purge is answered once. */
 export function once(ids: readonly string[]): Record<string, number> {
   return Object.fromEntries(ids.map((id) => [id, 1]));
+}
+
+/**
+ * Waits until `expected` purges of `userId` are answered, then checks each was answered exactly
+ * once, in its own thread, with "Done". Returns their ids.
+ */
+export async function expectEachDoneOnce(world: World, userId: string, expected: number): Promise<string[]> {
+  const { counts, wrongThread } = await settledReplies(world, expected);
+  const ids = await acceptedIds(world, userId);
+  expect(ids).toHaveLength(expected);
+  expect(Object.fromEntries(counts)).toEqual(once(ids));
+  expect(wrongThread).toEqual([]);
+  for (const [, [reply]] of outcomeReplies(world.slack.calls)) expect(reply?.text).toMatch(/Done/);
+  return ids;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { ADMIN, type AppProcess, purgeUrl, spawnApp, startWorld } from '../support/app-process.js';
-import { acceptedIds, invalidationsOf, once, outcomeReplies, settledReplies } from './outcomes.js';
+import { expectEachDoneOnce, invalidationsOf } from './outcomes.js';
 import { purge } from './slack-driver.js';
 
 /**
@@ -37,12 +37,7 @@ describe('replicas behind one Redis', () => {
         }),
       );
 
-      const { counts, wrongThread } = await settledReplies(w, PURGES);
-      const ids = await acceptedIds(w, ADMIN.id);
-      expect(ids).toHaveLength(PURGES);
-      expect(Object.fromEntries(counts)).toEqual(once(ids));
-      expect(wrongThread).toEqual([]);
-      for (const [, [reply]] of outcomeReplies(w.slack.calls)) expect(reply?.text).toMatch(/Done/);
+      await expectEachDoneOnce(w, ADMIN.id, PURGES);
       for (const url of urls) expect(invalidationsOf(w, url).some((c) => c.httpStatus === 200)).toBe(true);
       // Every replica took submissions, and every replica's workers sent outcomes.
       for (const app of apps) {

@@ -2,6 +2,7 @@ import type { EngineConfig, Limits, PurgeConfig } from '../../src/config/types.j
 import { planBatches } from '../../src/purge/batching.js';
 import type { PurgeRecord, PurgeView } from '../../src/purge/model.js';
 import type { Notifier } from '../../src/purge/ports.js';
+import type { JobControl } from '../../src/purge/submit-worker.js';
 
 export type NoticeKind = 'progress' | 'confirmed' | 'failed';
 
@@ -139,3 +140,17 @@ export function testRecord(overrides: Partial<PurgeRecord> & { id: string }): Pu
     ...overrides,
   };
 }
+
+/** Thrown where BullMQ would move the job to delayed: the processor's run ends there. */
+export class Delayed extends Error {
+  constructor(readonly until: number) {
+    super('delayed');
+  }
+}
+
+/** The JobControl a processor gets from BullMQ, as unit tests drive it by hand. */
+export const delayingControl: JobControl = {
+  delayUntil: async (ts: number) => {
+    throw new Delayed(ts);
+  },
+};
