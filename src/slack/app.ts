@@ -73,6 +73,8 @@ export function createSlackApp(o: SlackAppOptions, deps: SlackDeps): SlackApp {
     // start-up becomes an unhandled rejection. The single workspace's token is all we need;
     // the composition root checks auth.test itself (readiness).
     authorize: async () => ({ botToken }),
+    // Bolt's per-conversation state store is unused here; skipping it saves a lookup per request.
+    convoStore: false,
     receiver,
     logger,
     clientOptions: {
