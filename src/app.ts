@@ -10,6 +10,7 @@ import { guardRoutes, healthRoutes, type Route } from './http/routes.js';
 import { instrumentedFetch, instrumentIps, instrumentNotifier, instrumentPolicy } from './instrument.js';
 import { IpsClient } from './ips/client.js';
 import type { Logger } from './log.js';
+import { withoutLogFields } from './log-context.js';
 import { createPurgeEngine, type EngineDeps, type PurgeEngine } from './purge/engine.js';
 import { purgeKeys } from './purge/keys.js';
 import { createSlackApp, interactiveClientOptions } from './slack/app.js';
@@ -81,7 +82,8 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
 
   // Lookups for interactive paths fail fast; notifications wait out rate limits (Retry-After).
   const fetch = instrumentedFetch(metrics);
-  const webLogger = boltLogger(logger);
+  // Both clients are shared by requests and workers: see boltLogger's contextFree.
+  const webLogger = boltLogger(logger, { contextFree: true });
   const lookupClient = new webApi.WebClient(env.slackBotToken, {
     ...interactiveClientOptions(env.slackApiUrl),
     fetch,
@@ -96,7 +98,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     timeout: 15_000,
   });
   notifyClient.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number) =>
-    logger.warn({ retryAfterSeconds: seconds }, 'Slack rate limit'),
+    withoutLogFields(() => logger.warn({ retryAfterSeconds: seconds }, 'Slack rate limit')),
   );
 
   const slackNotifier = new SlackNotifier({

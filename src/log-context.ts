@@ -12,6 +12,14 @@ export function withLogFields<T>(fields: LogFields, fn: () => T): T {
   return store.run(fields, fn);
 }
 
+/**
+ * Runs `fn` outside any request's fields: for code that a request may happen to trigger but that
+ * does other requests' or workers' work too (a shared client's queue resumed by this request).
+ */
+export function withoutLogFields<T>(fn: () => T): T {
+  return store.exit(fn);
+}
+
 /** The fields of the request being handled, or undefined outside one. */
 export function currentLogFields(): LogFields | undefined {
   return store.getStore();

@@ -43,7 +43,8 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { app: 'dm-purge', ...options.base },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      mixin: () => currentLogFields() ?? {},
+      // A copy: pino merges each line's own fields into the object the mixin returns.
+      mixin: () => ({ ...currentLogFields() }),
     },
     options.destination,
   );

@@ -1,5 +1,6 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import { withoutLogFields } from '../log-context.js';
 
 const LEVELS: Record<string, LogLevel> = {
   trace: LogLevel.DEBUG,
@@ -13,8 +14,12 @@ const LEVELS: Record<string, LogLevel> = {
 
 type Method = 'debug' | 'info' | 'warn' | 'error';
 
-/** Bolt's Logger interface on top of our pino logger, so Bolt's lines are JSON with redaction too. */
-export function boltLogger(base: Logger): BoltLogger {
+/**
+ * Bolt's Logger interface on top of our pino logger, so Bolt's lines are JSON with redaction too.
+ * `contextFree`: for a client shared by requests and workers, whose queued calls may run inside
+ * whichever request resumed the queue; its lines then carry no request's ids rather than a wrong one.
+ */
+export function boltLogger(base: Logger, o: { contextFree?: boolean } = {}): BoltLogger {
   let log = base.child({ component: 'bolt' });
   const write =
     (method: Method) =>
@@ -33,11 +38,15 @@ export function boltLogger(base: Logger): BoltLogger {
         log[method](msg.map((m) => (typeof m === 'string' ? m : safeJson(m))).join(' '));
       }
     };
+  const method = (m: Method) => {
+    const w = write(m);
+    return o.contextFree ? (...msg: unknown[]) => withoutLogFields(() => w(...msg)) : w;
+  };
   return {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
     setLevel: () => undefined,
     getLevel: () => LEVELS[base.level] ?? LogLevel.INFO,
     setName: (name: string) => {

@@ -90,6 +90,11 @@ describe('operations', () => {
       slackTeam: expect.stringMatching(/^T/),
       slackTrigger: expect.any(String),
     });
+    // Exactly one audit line for it: no later line of the request inherits the audit field.
+    const acceptedLines = logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.audit === 'purge.accepted' && e.purgeId === accepted.purgeId);
+    expect(acceptedLines).toHaveLength(1);
     // Work outside any request (the workers) carries none.
     const submitted = await until(() =>
       logLines
