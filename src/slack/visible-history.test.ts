@@ -69,6 +69,14 @@ describe('visibleHistory', () => {
     expect(got.map((p) => p.id)).toEqual(['p-COL2', 'p-OWN2', 'p-OTH1']);
   });
 
+  it('a failing read is the caller’s error to answer, even while the access check is slow', async () => {
+    const d = deps(() => new Promise((r) => setTimeout(() => r([company('A')]), 50)));
+    d.purges.latestForUser = async () => {
+      throw new Error('redis gone');
+    };
+    await expect(visibleHistory(d, 'U1', 10)).rejects.toThrow('redis gone');
+  });
+
   it('lists the own purges alone when the access check cannot be made', async () => {
     const got = await visibleHistory(
       deps(async () => {

@@ -16,7 +16,6 @@ export async function visibleHistory(
   userId: string,
   limit: number,
 ): Promise<PurgeSummary[]> {
-  const ownPurges = deps.purges.latestForUser(userId, limit);
   let companies: string[] = [];
   try {
     companies = (await deps.policy.allowedCompanies(userId, deps.companies.list())).allowed.map(
@@ -25,8 +24,9 @@ export async function visibleHistory(
   } catch (err) {
     deps.logger.warn({ err, user: userId }, 'history: company access unknown; listing own purges only');
   }
+  // Started together only now: a read started before the access check could fail with no handler yet.
   const lists = await Promise.all([
-    ownPurges,
+    deps.purges.latestForUser(userId, limit),
     ...companies.map((name) => deps.purges.latestForCompany(name, limit)),
   ]);
   const byId = new Map<string, PurgeSummary>();
