@@ -117,6 +117,15 @@ describe('candidatesFromMessage: rich_text blocks', () => {
       const { candidates } = candidatesFromMessage({ text: `Purge <${escaped}>`, blocks: linkBlock(u) });
       expect(candidates.map((c) => [c.value, c.source])).toEqual([[url, 'text']]);
     }
+    // Only rich_text links are read that way: a raw snippet listing both keeps both, as typed.
+    const snippet = candidatesFromMessage({
+      text: `Purge <${escaped}>`,
+      files: [{ name: 'list.txt', plain_text: `${url}\n${escaped}` }],
+    });
+    expect(snippet.candidates.map((c) => [c.value, c.source])).toEqual([
+      [url, 'text'],
+      [escaped, 'file'],
+    ]);
     // Without the text to compare with, the rich_text value is taken as it is.
     expect(candidatesFromMessage({ blocks: linkBlock(escaped) }).candidates.map((c) => c.value)).toEqual([
       escaped,

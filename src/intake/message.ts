@@ -46,7 +46,7 @@ class Collector {
    * the text would otherwise come out as a second, wrong URL (`?a=1&amp;b=2`). No real asset URL
    * holds a literal `&amp;` next to its unescaped twin, so treating it as the same link loses nothing.
    */
-  private escapedTwinOfKnown(value: string): boolean {
+  escapedTwinOfKnown(value: string): boolean {
     if (!value.includes('&')) return false;
     const plain = unescapeSlack(value);
     return plain !== value && this.firstSource.has(plain);
@@ -55,7 +55,6 @@ class Collector {
   sink(source: CandidateSource, fixedLine?: number, fileName?: string): LinkSink {
     return {
       add: (value, line) => {
-        if (this.escapedTwinOfKnown(value)) return;
         const first = this.firstSource.get(value);
         if (first !== undefined && first !== source) return;
         if (first === undefined) this.firstSource.set(value, source);
@@ -121,8 +120,10 @@ class BlockWalker {
     if (type === 'link' && typeof node.url === 'string') {
       this.collector.budget(node.url);
       this.startContent();
-      // rich_text is JSON: Slack does not escape it, so an `&amp;` there is what the user typed.
-      addLinkTarget(node.url, this.line, this.sink, false);
+      // rich_text is JSON: Slack does not escape it, so an `&amp;` there is what the user typed,
+      // unless it is the escaped copy of a link the text already gave.
+      if (!this.collector.escapedTwinOfKnown(node.url.trim()))
+        addLinkTarget(node.url, this.line, this.sink, false);
       this.atLineStart = false;
       return;
     }

@@ -2,9 +2,9 @@ import type { Logger } from '../log.js';
 import type { PurgeRecord } from './model.js';
 
 /**
- * The audit line of a purge's outcome, written once by whichever worker settled it: `purge.failed`
- * when nothing could be sent, `purge.confirmed` when the CDN is due clean (done or partial). It does
- * not wait for Slack: the record of what was purged must not depend on the chat service.
+ * The audit line of a purge's outcome: `purge.failed` when nothing could be sent, `purge.confirmed`
+ * when the CDN is due clean (done or partial). The confirm job writes it before notifying anyone:
+ * the record of what was purged must not depend on the chat service.
  */
 export function auditOutcome(logger: Logger, rec: PurgeRecord): void {
   const failed = rec.status === 'failed';

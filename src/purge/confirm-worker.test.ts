@@ -58,15 +58,16 @@ async function finishedPurge(): Promise<string> {
 
 describe('ConfirmProcessor', () => {
   it('keeps its claim through a send that outlasts the lease: a second worker waits, one notice', async () => {
-    const lease = 200;
-    const notifier = new SlowNotifier(5 * lease);
+    // Renewed every third of the lease: only a stall of two thirds of it could let the claim lapse.
+    const lease = 1000;
+    const notifier = new SlowNotifier(3 * lease);
     const first = new ConfirmProcessor({ store, notifier, logger: silentLogger(), claimLeaseMs: lease });
     const second = new ConfirmProcessor({ store, notifier, logger: silentLogger(), claimLeaseMs: lease });
     const id = await finishedPurge();
 
     const sending = first.run(id, control);
     // Well past the lease the first worker started with, while its send is still going.
-    await new Promise((r) => setTimeout(r, 3 * lease));
+    await new Promise((r) => setTimeout(r, 2 * lease));
     const other = await second.run(id, control).catch((err: unknown) => err);
     expect(other).toBeInstanceOf(Delayed);
     await sending;
@@ -110,6 +111,46 @@ describe('ConfirmProcessor', () => {
     await worker.run(id, control);
     expect(notifier.of('confirmed', id)).toHaveLength(1);
     expect(audits()).toHaveLength(1);
+  });
+
+  it('audits a failed purge as purge.failed, with its code, once, though Slack keeps failing', async () => {
+    const notifier = new RecordingNotifier();
+    const { logger, events } = captureLogger();
+    const worker = new ConfirmProcessor({ store, notifier, logger, claimLeaseMs: 60_000 });
+    const id = newPurgeId();
+    const now = Date.now();
+    await store.create({
+      record: testRecord({
+        id,
+        status: 'failed',
+        urlCount: 2,
+        batches: [
+          {
+            index: 0,
+            from: 0,
+            to: 2,
+            status: 'failed',
+            attempts: 1,
+            error: { kind: 'authentication', code: 10001, reason: 'Invalid username/password' },
+          },
+        ],
+        error: { kind: 'authentication', code: 10001, reason: 'Invalid username/password' },
+        createdAt: now,
+        finishedAt: now,
+      }),
+      urls: ['a', 'b'],
+      skipped: [],
+      dedupeHash: `f-${id}`,
+      dedupeMs: 0,
+    });
+    notifier.failNext(2);
+    await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
+    await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
+    await worker.run(id, control);
+    expect(notifier.of('failed', id)).toHaveLength(1);
+    expect(events().filter((e) => e.audit?.toString().startsWith('purge.') && e.purgeId === id)).toEqual([
+      expect.objectContaining({ audit: 'purge.failed', urls: 2, code: 10001, error: 'authentication' }),
+    ]);
   });
 
   it('a failed send releases the claim at once, so the retry need not wait out the lease', async () => {

@@ -26,7 +26,8 @@ export function finalStatus(rec: PurgeRecord): 'done' | 'partial' {
 }
 
 /**
- * At dueAt: settles the final status and sends `confirmed` (or `failed`) exactly once. The claim
+ * At dueAt: settles the final status, writes the outcome's audit line, and sends `confirmed` (or
+ * `failed`) exactly once. The claim
  * (SET NX PX) keeps two workers from sending at the same time; the permanent "sent" mark keeps
  * retries and later runs from sending again. A send that throws releases the claim and fails the
  * job, so BullMQ retries it with backoff.
@@ -54,13 +55,18 @@ export class ConfirmProcessor {
         p,
       );
       if (!settled) return;
-      if (settled.written) auditOutcome(logger, settled.purge.record);
       p = settled.purge;
     }
     if (!isFinal(p.record.status)) {
       // Submission is not finished; the submit job (or the recovery sweep) enqueues us again.
       logger.warn({ purgeId, status: p.record.status }, 'confirm job ran before the purge was resolved');
       return;
+    }
+    if (p.auditedAt === undefined) {
+      // Before the send and whatever Slack does with it. At least once: a crash right after the
+      // line repeats it on the retry, whereas marking first could lose it.
+      auditOutcome(logger, p.record);
+      await store.markAudited(purgeId, Date.now());
     }
     const claimToken = randomUUID();
     const claim = await store.claimNotice(purgeId, claimToken, this.deps.claimLeaseMs);

@@ -218,6 +218,25 @@ describe('PurgeStore', () => {
     }
   });
 
+  it('markAudited is read back by load, and never brings back a purge that is gone', async () => {
+    const id = newPurgeId();
+    await store.create({
+      record: record(id, 1),
+      urls: ['u'],
+      skipped: [],
+      dedupeHash: `ma-${id}`,
+      dedupeMs: 0,
+    });
+    expect((await store.load(id))?.auditedAt).toBeUndefined();
+    await store.markAudited(id, 42);
+    expect((await store.load(id))?.auditedAt).toBe(42);
+    // Also without the URL cache (another replica).
+    const cold = new PurgeStore(redis, keys, { retentionSeconds: 3600, indexLimit: 3, recentWindowMs: 0 });
+    expect((await cold.load(id))?.auditedAt).toBe(42);
+    await store.markAudited('p-GONE01', 42);
+    expect(await redis.exists(keys.purge('p-GONE01'))).toBe(0);
+  });
+
   it('renewNotice extends only a claim that is still ours, and never re-creates a released one', async () => {
     const id = newPurgeId();
     await store.create({

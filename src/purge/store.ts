@@ -88,6 +88,14 @@ return 0
 `,
 );
 
+const MARK_AUDITED = new LuaScript(
+  'purge-mark-audited',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'a', ARGV[1]) end
+return 1
+`,
+);
+
 const MARK_SENT = new LuaScript(
   'purge-mark-sent',
   `
@@ -105,6 +113,8 @@ export interface StoredPurge {
   version: string;
   /** When the final notice (confirmed/failed) was sent; undefined until then. */
   notifiedAt: number | undefined;
+  /** When the outcome's audit line was written; undefined until then. */
+  auditedAt: number | undefined;
   urls: readonly string[];
   skipped: readonly string[];
 }
@@ -239,11 +249,17 @@ export class PurgeStore {
     const key = this.keys.purge(id);
     const cached = this.cache.get(id);
     if (cached) {
-      const [r, v, n] = await this.redis.hmget(key, 'r', 'v', 'n');
+      const [r, v, n, a] = await this.redis.hmget(key, 'r', 'v', 'n', 'a');
       if (r == null || v == null) return undefined;
-      return { record: parseRecord(r, key), version: v, notifiedAt: n ? Number(n) : undefined, ...cached };
+      return {
+        record: parseRecord(r, key),
+        version: v,
+        notifiedAt: n ? Number(n) : undefined,
+        auditedAt: a ? Number(a) : undefined,
+        ...cached,
+      };
     }
-    const [r, v, n, u, k] = await this.redis.hmgetBuffer(key, 'r', 'v', 'n', 'u', 'k');
+    const [r, v, n, u, k, a] = await this.redis.hmgetBuffer(key, 'r', 'v', 'n', 'u', 'k', 'a');
     if (r == null || v == null) return undefined;
     const urls = { urls: decodeUrls(u ?? Buffer.alloc(0)), skipped: decodeUrls(k ?? Buffer.alloc(0)) };
     this.cache.set(id, urls);
@@ -251,6 +267,7 @@ export class PurgeStore {
       record: parseRecord(r.toString('utf8'), key),
       version: v.toString('utf8'),
       notifiedAt: n ? Number(n.toString('utf8')) : undefined,
+      auditedAt: a ? Number(a.toString('utf8')) : undefined,
       ...urls,
     };
   }
@@ -408,6 +425,11 @@ export class PurgeStore {
     if (kind === 'ok') return { kind: 'ok' };
     if (kind === 'sent') return { kind: 'sent' };
     return { kind: 'busy', retryInMs: Math.max(0, ttl) };
+  }
+
+  /** Records that the outcome's audit line was written (a purge that expired meanwhile stays gone). */
+  async markAudited(id: string, at: number): Promise<void> {
+    await MARK_AUDITED.run(this.redis, [this.keys.purge(id)], [at]);
   }
 
   /** True when the claim was still ours and now lasts `leaseMs` again. */

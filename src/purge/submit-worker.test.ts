@@ -8,11 +8,10 @@ import {
   StuckProgressNotifier,
   testEngineConfig,
 } from '../../test/support/engine-fixtures.js';
-import { captureLogger } from '../../test/support/log-capture.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { IpsFault, IpsTransportError } from '../ips/errors.js';
 import type { CdnInvalidation, IpsGateway } from '../ips/types.js';
-import { type Logger, silentLogger } from '../log.js';
+import { silentLogger } from '../log.js';
 import { ConfirmProcessor } from './confirm-worker.js';
 import type { JobScheduler } from './jobs.js';
 import { purgeKeys } from './keys.js';
@@ -79,7 +78,6 @@ function setup(opts: {
   attempts?: number;
   backoffMs?: number;
   notifier?: RecordingNotifier;
-  logger?: Logger;
 }) {
   const handle = `c|t${++company}`;
   const store = new PurgeStore(redis, keys, {
@@ -103,7 +101,7 @@ function setup(opts: {
     jobs,
     limits: { urlsPerCall: 1000 },
     engine,
-    logger: opts.logger ?? silentLogger(),
+    logger: silentLogger(),
     random: () => 0.5,
   });
   const service = new PurgeService({
@@ -286,28 +284,6 @@ describe('SubmitProcessor', () => {
       reason: 'Invalid username/password',
     });
     expect(p.record.status).toBe('clearing');
-  });
-
-  it('a purge that fails is audited as purge.failed at once, once, without waiting for Slack', async () => {
-    const ips = new FakeIps(async () => {
-      throw new IpsFault('cdnCacheInvalidation', 'authentication', 10001, 'Invalid username/password', 500);
-    });
-    const { logger, events } = captureLogger();
-    const t = setup({ ips, logger });
-    const id = await t.accept(jjUrls(3, 'auditfail'));
-    await t.drive(id);
-    await t.drive(id);
-    expect(events().filter((e) => e.audit === 'purge.failed' && e.purgeId === id)).toEqual([
-      expect.objectContaining({
-        user: 'U1',
-        urls: 3,
-        status: 'failed',
-        code: 10001,
-        error: 'authentication',
-      }),
-    ]);
-    // No confirm job ran: the notifier has not been asked yet.
-    expect(t.notifier.of('failed', id)).toHaveLength(0);
   });
 
   it('when the bucket is empty, records nextAttemptAt, reports progress and re-delays without a call', async () => {

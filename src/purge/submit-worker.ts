@@ -3,7 +3,6 @@ import type { EngineConfig, Limits } from '../config/types.js';
 import { IpsFault, IpsRequestError, IpsTransportError } from '../ips/errors.js';
 import type { CdnInvalidation, IpsGateway } from '../ips/types.js';
 import type { Logger } from '../log.js';
-import { auditOutcome } from './audit.js';
 import { backoffDelay } from './backoff.js';
 import { type Range, replaceBatch, splitCallBudget, splitRanges } from './batching.js';
 import type { JobScheduler, PurgeJobData } from './jobs.js';
@@ -148,9 +147,6 @@ export class SubmitProcessor {
       if (!batch) {
         const resolved = await store.mutate(purgeId, (cur) => this.resolve(cur), p);
         if (!resolved) return;
-        if (resolved.written && resolved.purge.record.status === 'failed') {
-          auditOutcome(this.deps.logger, resolved.purge.record);
-        }
         await this.afterResolved(resolved.purge);
         return;
       }
@@ -196,8 +192,6 @@ export class SubmitProcessor {
       if (!after) return;
       p = after.purge;
       fresh = after.written;
-      // A write moves a purge into `failed` at most once: later ones find no pending batch.
-      if (fresh && p.record.status === 'failed') auditOutcome(this.deps.logger, p.record);
       if (fresh && resolves) {
         if (p.record.status === 'clearing') this.progress(p);
         return;
