@@ -1,5 +1,4 @@
 import { webApi } from '@slack/bolt';
-import { Redis } from 'ioredis';
 import { CompanyDirectory } from './access/company-directory.js';
 import { cachedMembersOf } from './access/ips-members-cache.js';
 import { AccessPolicy } from './access/policy.js';
@@ -13,6 +12,7 @@ import type { Logger } from './log.js';
 import { withoutLogFields } from './log-context.js';
 import { createPurgeEngine, type EngineDeps, type PurgeEngine } from './purge/engine.js';
 import { purgeKeys } from './purge/keys.js';
+import { createRedisClient } from './redis.js';
 import { createSlackApp, interactiveClientOptions } from './slack/app.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { SlackDeps } from './slack/deps.js';
@@ -55,10 +55,10 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   const keys = purgeKeys(env.redisPrefix);
   const keyPrefix = `${keys.tag}:`;
 
-  const redis = new Redis(env.redisUrl, {
-    maxRetriesPerRequest: 1,
-    connectionName: `${env.redisPrefix}-app`,
-  });
+  const redis = createRedisClient(
+    { url: env.redisUrl, cluster: env.redisCluster },
+    { maxRetriesPerRequest: 1, connectionName: `${env.redisPrefix}-app` },
+  );
   redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
 
   let engine: PurgeEngine | undefined;
@@ -112,6 +112,7 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
   });
   engine = createPurgeEngine({
     redisUrl: env.redisUrl,
+    redisCluster: env.redisCluster,
     prefix: env.redisPrefix,
     ips,
     notifier: instrumentNotifier(slackNotifier, metrics),

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { CompanyMember, IpsGateway } from '../ips/types.js';
+import type { RedisClient } from '../redis.js';
 
 /** Members of one company, as the IPS-role check needs them. */
 export type MembersOf = (companyHandle: string) => Promise<CompanyMember[]>;
@@ -10,7 +10,7 @@ export type MembersOf = (companyHandle: string) => Promise<CompanyMember[]>;
  */
 export function cachedMembersOf(
   ips: Pick<IpsGateway, 'getCompanyMembers'>,
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   ttlSeconds = 600,
 ): MembersOf {

@@ -42,6 +42,12 @@ const envSchema = z.object({
     .refine((n) => n <= 65535)
     .default(DEFAULT_PORT),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL),
+  REDIS_CLUSTER: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+    .transform((s) => s === 'true' || s === '1' || s === 'yes')
+    .default(false),
   // Key builders wrap the prefix in `{…}` for Redis Cluster, so braces and colons would break keys.
   REDIS_PREFIX: z
     .string()
@@ -91,6 +97,7 @@ export const VARS: Readonly<Record<EnvVar, VarSpec>> = {
   PORT: { expected: 'an integer from 0 to 65535', echo: true },
   // A Redis URL may carry a password, so it is never echoed.
   REDIS_URL: { expected: 'a redis:// or rediss:// URL', echo: false },
+  REDIS_CLUSTER: { expected: 'true or false (REDIS_URL is then any node of a Redis Cluster)', echo: true },
   REDIS_PREFIX: { expected: 'letters, digits, "_", "." or "-" only (no braces or colons)', echo: true },
   IPS_REGION: { expected: `one of ${IPS_REGIONS.join(', ')}`, echo: true },
   IPS_API_URL: {
@@ -166,6 +173,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     slackApiUrl: v.SLACK_API_URL,
     port: v.PORT,
     redisUrl: v.REDIS_URL,
+    redisCluster: v.REDIS_CLUSTER,
     redisPrefix: v.REDIS_PREFIX,
     ipsRegion: v.IPS_REGION,
     ipsApiUrl: v.IPS_API_URL ?? ipsApiUrlForRegion(v.IPS_REGION),

@@ -22,6 +22,7 @@ export function configSummary(env: Env, config: PurgeConfig): Record<string, unk
     mode: env.slackAppToken === undefined ? 'http' : 'socket',
     slackApiUrl: env.slackApiUrl,
     redisUrl: redactUrl(env.redisUrl),
+    redisCluster: env.redisCluster,
     redisPrefix: env.redisPrefix,
     ipsRegion: env.ipsRegion,
     ipsApiUrl: env.ipsApiUrl,

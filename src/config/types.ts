@@ -18,6 +18,8 @@ export interface Env {
   slackApiUrl: string;
   port: number;
   redisUrl: string;
+  /** `redisUrl` is a seed node of a Redis Cluster. */
+  redisCluster: boolean;
   /** Plain prefix as given (e.g. `dmpurge`); key builders add the `{…}` hash tag. */
   redisPrefix: string;
   ipsRegion: IpsRegion;

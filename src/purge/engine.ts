@@ -1,8 +1,9 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { PurgeConfig } from '../config/types.js';
 import type { IpsGateway } from '../ips/types.js';
 import type { Logger } from '../log.js';
+import { closeRedis, createRedisClient, type RedisClient } from '../redis.js';
 import { ConfirmProcessor } from './confirm-worker.js';
 import {
   BullJobScheduler,
@@ -41,6 +42,8 @@ export interface EngineTuning {
 
 export interface EngineDeps {
   redisUrl: string;
+  /** `redisUrl` is a seed node of a Redis Cluster. */
+  redisCluster?: boolean;
   prefix: string;
   ips: IpsGateway;
   notifier: Notifier;
@@ -56,7 +59,7 @@ export interface PurgeEngine {
   close(deadlineMs?: number): Promise<void>;
   queueCounts(): Promise<Record<string, number>>;
   /** The non-blocking connection, for health checks. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
@@ -82,14 +85,6 @@ async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> 
   }
 }
 
-async function quit(redis: Redis): Promise<void> {
-  try {
-    await redis.quit();
-  } catch {
-    redis.disconnect();
-  }
-}
-
 export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   const { config, logger } = deps;
   const tuning = deps.tuning ?? {};
@@ -103,9 +98,10 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   const common: RedisOptions = { connectionName: `${deps.prefix}-engine` };
 
   // Producers fail fast: a request handler should answer "try again" rather than hang.
-  const redis = new Redis(deps.redisUrl, { ...common, maxRetriesPerRequest: 1 });
+  const target = { url: deps.redisUrl, cluster: deps.redisCluster ?? false };
+  const redis = createRedisClient(target, { ...common, maxRetriesPerRequest: 1 });
   attachErrorLog(redis, logger, 'redis');
-  const openQueues = (connection: Redis, owner: string) => {
+  const openQueues = (connection: RedisClient, owner: string) => {
     const make = (name: string) => {
       const q = new Queue<PurgeJobData>(name, {
         connection,
@@ -125,7 +121,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
 
   let running:
     | {
-        workerRedis: Redis;
+        workerRedis: RedisClient;
         workers: Worker<PurgeJobData>[];
         queues: Queue<PurgeJobData>[];
         timer: NodeJS.Timeout;
@@ -138,7 +134,7 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   async function startWorkers(): Promise<void> {
     if (running || closed) return;
     // Workers wait through Redis outages instead of failing jobs (BullMQ requires this).
-    const workerRedis = new Redis(deps.redisUrl, { ...common, maxRetriesPerRequest: null });
+    const workerRedis = createRedisClient(target, { ...common, maxRetriesPerRequest: null });
     attachErrorLog(workerRedis, logger, 'worker redis');
     const wStore = new PurgeStore(workerRedis, keys, storeOptions, urlCache);
     const { submit: wSubmitQueue, confirm: wConfirmQueue } = openQueues(workerRedis, 'worker');
@@ -241,10 +237,10 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
       }
       await r.sweep.idle();
       await Promise.all(r.queues.map((q) => q.close().catch(() => undefined)));
-      await quit(r.workerRedis);
+      await closeRedis(r.workerRedis);
     }
     await Promise.all([submitQueue.close(), confirmQueue.close()].map((p) => p.catch(() => undefined)));
-    await quit(redis);
+    await closeRedis(redis);
   }
 
   async function queueCounts(): Promise<Record<string, number>> {

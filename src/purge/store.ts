@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { decodeUrls, encodeUrls } from './codec.js';
 import { PurgeDataError } from './errors.js';
 import type { PurgeKeys } from './keys.js';
@@ -205,7 +205,7 @@ export class PurgeStore {
 
   /** `cache` may be shared by the stores of one process (URL lists never change). */
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly keys: PurgeKeys,
     readonly options: PurgeStoreOptions,
     cache?: UrlCache,

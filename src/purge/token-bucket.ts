@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { LuaScript } from './lua.js';
 
 /**
@@ -58,7 +58,7 @@ export class TokenBucket {
   private readonly perMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: TokenBucketOptions,
   ) {
     if (!(options.capacity >= 1) || !(options.windowMs > 0)) {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { isFinal, type PurgeView } from '../purge/model.js';
 import type { Notifier } from '../purge/ports.js';
+import type { RedisClient } from '../redis.js';
 import { announcement, outcomeReply, purgeMessage } from './blocks/purge-message.js';
 import type { MessageContent } from './blocks/status.js';
 
@@ -71,7 +71,7 @@ interface Ensured {
 
 export interface SlackNotifierOptions {
   client: WebClient;
-  redis: Redis;
+  redis: RedisClient;
   /** Hash-tagged key prefix, e.g. `{dmpurge}:`. */
   keyPrefix: string;
   /** The freshest state of a purge, so a late progress call never shows an older state. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 /**
  * Text too large for the modal's URL box (a long `/purge …` or a message full of links) waits in
@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
  */
 export class PrefillStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly ttlSeconds = 3600,
   ) {}

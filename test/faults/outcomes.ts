@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import { expect } from 'vitest';
+import { createRedisClient, type RedisClient } from '../../src/redis.js';
 import type { World } from '../support/app-process.js';
 import type { SlackCall } from '../support/slack-simulator.js';
 
@@ -98,8 +98,12 @@ export async function keyExists(world: World, rest: string): Promise<boolean> {
 }
 
 /** A short-lived connection that fails fast, so a stopped Redis cannot hang a test's polling. */
-async function withRedis<T>(world: World, fn: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(world.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+async function withRedis<T>(world: World, fn: (redis: RedisClient) => Promise<T>): Promise<T> {
+  const redis = createRedisClient(
+    { url: world.redisUrl, cluster: world.redisCluster },
+    { maxRetriesPerRequest: 1, retryStrategy: () => null },
+    { clusterRetryStrategy: () => null },
+  );
   redis.on('error', () => undefined);
   try {
     return await fn(redis);

@@ -141,6 +141,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     slackApiUrl: slack.url,
     port: 0,
     redisUrl: TEST_REDIS_URL,
+    redisCluster: false,
     redisPrefix: prefix,
     ipsRegion: 'na',
     ipsApiUrl: ips.url,

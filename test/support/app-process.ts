@@ -50,6 +50,10 @@ export interface WorldOptions {
   estimatedSeconds?: number;
   /** Default: the shared test Redis. */
   redisUrl?: string;
+  /** `redisUrl` is a node of a Redis Cluster (REDIS_CLUSTER=true). */
+  redisCluster?: boolean;
+  /** Default: a fresh test prefix. */
+  prefix?: string;
   config?: FaultConfig;
   /** LOG_LEVEL of the app (default info: tests read its log lines). */
   logLevel?: string;
@@ -60,6 +64,7 @@ export interface World {
   ips: IpsSimulator;
   slack: SlackSimulator;
   redisUrl: string;
+  redisCluster: boolean;
   prefix: string;
   configPath: string;
   /** Every app process spawned in this world, oldest first. */
@@ -79,12 +84,14 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const ips = await startIpsSimulator({ estimatedSeconds: o.estimatedSeconds ?? 1 });
   const slack = await startSlackSimulator({ users: [ADMIN, IPS_ROLE_ADMIN] });
   const redisUrl = o.redisUrl ?? TEST_REDIS_URL;
-  const prefix = testPrefix('faults');
+  const prefix = o.prefix ?? testPrefix('faults');
+  const redisCluster = o.redisCluster ?? false;
   const apps: AppProcess[] = [];
   return {
     ips,
     slack,
     redisUrl,
+    redisCluster,
     prefix,
     configPath,
     apps,
@@ -96,6 +103,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       SLACK_API_URL: slack.url,
       PORT: String(port),
       REDIS_URL: redisUrl,
+      REDIS_CLUSTER: String(redisCluster),
       REDIS_PREFIX: prefix,
       IPS_API_URL: ips.url,
       IPS_USER: SIM_DEFAULTS.user,

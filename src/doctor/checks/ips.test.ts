@@ -15,6 +15,7 @@ const ENV: Env = {
   slackApiUrl: 'https://slack.com/api/',
   port: 3000,
   redisUrl: 'redis://127.0.0.1:6379',
+  redisCluster: false,
   redisPrefix: 'dmpurge',
   ipsRegion: 'emea',
   ipsApiUrl: 'https://s7sps3apissl.scene7.com/scene7/services/IpsApiService',

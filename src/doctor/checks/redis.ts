@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { redactUrl } from '../../config/summary.js';
 import type { Env } from '../../config/types.js';
+import { createRedisClient, type RedisClient, serverOf } from '../../redis.js';
 import { type CheckResult, fail, ok } from '../types.js';
 import { assessRedis, parseInfo, type Read, type RedisFacts } from './redis-assess.js';
 
@@ -31,16 +32,18 @@ async function configGet(redis: Redis, name: string): Promise<string> {
   throw new Error(`unexpected CONFIG GET ${name} reply`);
 }
 
-async function gatherFacts(redis: Redis, tag: string): Promise<RedisFacts> {
-  const server = parseInfo(await redis.info('server'));
-  const persistence = parseInfo(await redis.info('persistence'));
+/** Server facts come from the server that holds the app's keys (in a cluster, the slot's master). */
+async function gatherFacts(redis: RedisClient, tag: string): Promise<RedisFacts> {
+  const holder = await serverOf(redis, tag);
+  const server = parseInfo(await holder.info('server'));
+  const persistence = parseInfo(await holder.info('persistence'));
   const probe = `${tag}:doctor:${randomBytes(6).toString('hex')}`;
   return {
     version: server.get('redis_version'),
     mode: server.get('redis_mode'),
-    maxmemoryPolicy: await read(() => configGet(redis, 'maxmemory-policy')),
+    maxmemoryPolicy: await read(() => configGet(holder, 'maxmemory-policy')),
     aofEnabled: persistence.get('aof_enabled') === '1',
-    rdbSave: await read(() => configGet(redis, 'save')),
+    rdbSave: await read(() => configGet(holder, 'save')),
     write: await read(async () => {
       // Expires by itself should the DEL never arrive.
       await redis.set(probe, '1', 'PX', 60_000);
@@ -65,16 +68,20 @@ export async function checkRedis(env: Env, timeoutMs: number, signal: AbortSigna
   const shown = redactUrl(env.redisUrl);
   const tag = redisTag(env.redisPrefix);
   let lastError: string | undefined;
-  const redis = new Redis(env.redisUrl, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    reconnectOnError: () => false,
-    enableOfflineQueue: false,
-    connectionName: 'dm-purge-doctor',
-  });
+  const redis = createRedisClient(
+    { url: env.redisUrl, cluster: env.redisCluster },
+    {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      reconnectOnError: () => false,
+      enableOfflineQueue: false,
+      connectionName: 'dm-purge-doctor',
+    },
+    { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null },
+  );
   // The connect() rejection only says "Connection is closed"; the reason arrives as an event.
   redis.on('error', (err: unknown) => {
     lastError = message(err);
@@ -95,7 +102,17 @@ export async function checkRedis(env: Env, timeoutMs: number, signal: AbortSigna
       const error = message(err);
       return [fail(NAME, `${shown} connected but INFO failed: ${error}`, connectFix(error))];
     }
-    return [ok(NAME, `${shown} answers`), ...assessRedis(facts, tag)];
+    const mismatch =
+      facts.mode === 'cluster' && !env.redisCluster
+        ? [
+            fail(
+              `${NAME} cluster`,
+              `${shown} is a node of a Redis Cluster, but REDIS_CLUSTER is not set: the app would get MOVED errors`,
+              'set REDIS_CLUSTER=true (REDIS_URL may stay any node of the cluster)',
+            ),
+          ]
+        : [];
+    return [ok(NAME, `${shown} answers`), ...mismatch, ...assessRedis(facts, tag)];
   } finally {
     signal.removeEventListener('abort', onAbort);
     redis.disconnect();
