@@ -110,12 +110,26 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     logger,
     retentionSeconds: Math.round(config.engine.retentionDays * 86_400),
   });
+  const policy = instrumentPolicy(
+    new AccessPolicy({
+      access: config.access,
+      lookupUser: slackUserLookup(lookupClient),
+      ...(config.access.verifyWithIps ? { membersOf: cachedMembersOf(ips, redis, keyPrefix) } : {}),
+    }),
+    metrics,
+  );
   engine = createPurgeEngine({
     redisUrl: env.redisUrl,
     redisCluster: env.redisCluster,
     prefix: env.redisPrefix,
     ips,
     notifier: instrumentNotifier(slackNotifier, metrics),
+    authorizer: {
+      mayPurge: async (user, companyName) => {
+        const d = await policy.decide(user, directory.get(companyName));
+        return d.allowed ? { allowed: true } : { allowed: false, reason: d.reason, message: d.message };
+      },
+    },
     config,
     logger,
     worker: {
@@ -130,14 +144,6 @@ export async function start(env: Env, config: PurgeConfig, options: AppOptions):
     },
   });
 
-  const policy = instrumentPolicy(
-    new AccessPolicy({
-      access: config.access,
-      lookupUser: slackUserLookup(lookupClient),
-      ...(config.access.verifyWithIps ? { membersOf: cachedMembersOf(ips, redis, keyPrefix) } : {}),
-    }),
-    metrics,
-  );
   const deps: SlackDeps = {
     companies: directory,
     policy,

@@ -14,7 +14,7 @@ import {
   SUBMIT_QUEUE,
 } from './jobs.js';
 import { purgeKeys } from './keys.js';
-import type { Notifier } from './ports.js';
+import type { Notifier, PurgeAuthorizer } from './ports.js';
 import { RecoverySweep } from './recovery.js';
 import { PurgeService } from './service.js';
 import { PurgeStore } from './store.js';
@@ -47,6 +47,8 @@ export interface EngineDeps {
   prefix: string;
   ips: IpsGateway;
   notifier: Notifier;
+  /** Asked for every purge the service accepts. */
+  authorizer: PurgeAuthorizer;
   config: Pick<PurgeConfig, 'limits' | 'engine'>;
   logger: Logger;
   worker?: { lockDurationMs?: number; stalledIntervalMs?: number; concurrency?: number };
@@ -117,7 +119,13 @@ export function createPurgeEngine(deps: EngineDeps): PurgeEngine {
   const urlCache = new UrlCache();
   const store = new PurgeStore(redis, keys, storeOptions, urlCache);
   const jobs = new BullJobScheduler(submitQueue, confirmQueue, jobRetry);
-  const service = new PurgeService({ store, jobs, limits: config.limits, logger });
+  const service = new PurgeService({
+    store,
+    jobs,
+    authorizer: deps.authorizer,
+    limits: config.limits,
+    logger,
+  });
 
   let running:
     | {

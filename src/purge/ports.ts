@@ -9,3 +9,13 @@ export interface Notifier {
   /** failed. Exactly once. Throwing makes the engine retry later. */
   failed(purge: PurgeView): Promise<void>;
 }
+
+export type PurgeGrant = { allowed: true } | { allowed: false; reason: string; message: string };
+
+/**
+ * Who may purge which company. The service asks it for every purge it accepts, whatever a front end
+ * checked before (a modal opened minutes ago proves nothing about now).
+ */
+export interface PurgeAuthorizer {
+  mayPurge(requester: string, companyName: string): Promise<PurgeGrant>;
+}

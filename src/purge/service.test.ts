@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jjUrls } from '../../test/support/engine-fixtures.js';
+import { allowEveryone, jjUrls } from '../../test/support/engine-fixtures.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { silentLogger } from '../log.js';
 import { PurgeInputError } from './errors.js';
 import { newPurgeId } from './ids.js';
 import type { JobScheduler } from './jobs.js';
 import { purgeKeys } from './keys.js';
+import type { PurgeAuthorizer } from './ports.js';
 import { dedupeHash, PurgeService } from './service.js';
 import { PurgeStore } from './store.js';
 
@@ -34,7 +35,7 @@ async function keyCount(): Promise<number> {
 }
 
 let n = 0;
-function setup(opts: { newId?: () => string; failEnqueue?: boolean } = {}) {
+function setup(opts: { newId?: () => string; failEnqueue?: boolean; authorizer?: PurgeAuthorizer } = {}) {
   const store = new PurgeStore(redis, keys, { retentionSeconds: 600, indexLimit: 5, recentWindowMs: 60_000 });
   const submits: string[] = [];
   const jobs: JobScheduler = {
@@ -45,6 +46,7 @@ function setup(opts: { newId?: () => string; failEnqueue?: boolean } = {}) {
     enqueueConfirm: async () => {},
   };
   const service = new PurgeService({
+    authorizer: opts.authorizer ?? allowEveryone,
     store,
     jobs,
     limits: { maxUrlsPerPurge: 100, urlsPerCall: 10, dedupeSeconds: 60 },
@@ -155,6 +157,33 @@ describe('PurgeService.accept', () => {
   });
 });
 
+describe('PurgeService authorization', () => {
+  it('asks the authorizer for every purge: a refusal stores nothing and queues nothing', async () => {
+    const asked: string[] = [];
+    const t = setup({
+      authorizer: {
+        mayPurge: async (user, company) => {
+          asked.push(`${user}@${company}`);
+          return user === 'U-OK'
+            ? { allowed: true }
+            : { allowed: false, reason: 'not-admin', message: 'You are not an admin of that company.' };
+        },
+      },
+    });
+    const refused = await t.service.accept(t.req(jjUrls(2, 'authz-no'), 'U-NO'));
+    expect(refused).toEqual({
+      kind: 'denied',
+      reason: 'not-admin',
+      message: 'You are not an admin of that company.',
+    });
+    expect(t.submits).toEqual([]);
+    expect(await t.service.latestForUser('U-NO', 5)).toEqual([]);
+    const ok = await t.service.accept(t.req(jjUrls(2, 'authz-ok'), 'U-OK'));
+    expect(ok.kind).toBe('accepted');
+    expect(asked).toEqual([`U-NO@${t.company.name}`, `U-OK@${t.company.name}`]);
+  });
+});
+
 describe('PurgeService lookups', () => {
   it('lists the latest purges of a user and of a company, newest first', async () => {
     const t = setup();
@@ -190,6 +219,7 @@ describe('PurgeService lookups', () => {
     // them would now skip the purge.
     await redis.hdel(keys.purge(id), 'u', 'k');
     const replica = new PurgeService({
+      authorizer: allowEveryone,
       store: new PurgeStore(redis, keys, { retentionSeconds: 600, indexLimit: 5, recentWindowMs: 0 }),
       jobs: { enqueueSubmit: async () => {}, enqueueConfirm: async () => {} },
       limits: { maxUrlsPerPurge: 100, urlsPerCall: 10, dedupeSeconds: 60 },

@@ -7,10 +7,12 @@ import { newPurgeId } from './ids.js';
 import type { JobScheduler } from './jobs.js';
 import type { CompanyRef, PurgeOrigin, PurgeRecord, PurgeSummary, PurgeView } from './model.js';
 import { toSummary, toView } from './model.js';
+import type { PurgeAuthorizer } from './ports.js';
 import type { PurgeStore, StoredPurge } from './store.js';
 
 export type AcceptResult =
   | { kind: 'accepted'; purge: PurgeView; skippedRecent: string[] }
+  | { kind: 'denied'; reason: string; message: string }
   | { kind: 'duplicate'; purge: PurgeView }
   | { kind: 'all-recent'; skippedRecent: string[] };
 
@@ -25,6 +27,7 @@ export interface AcceptRequest {
 export interface PurgeServiceDeps {
   store: PurgeStore;
   jobs: JobScheduler;
+  authorizer: PurgeAuthorizer;
   limits: Pick<Limits, 'maxUrlsPerPurge' | 'urlsPerCall' | 'dedupeSeconds'>;
   logger: Logger;
   newId?: () => string;
@@ -73,6 +76,14 @@ export class PurgeService {
   async accept(req: AcceptRequest): Promise<AcceptResult> {
     const { store, limits, logger } = this.deps;
     const urls = checkRequest(req, limits.maxUrlsPerPurge);
+    const grant = await this.deps.authorizer.mayPurge(req.requester, req.company.name);
+    if (!grant.allowed) {
+      logger.warn(
+        { audit: 'purge.denied', user: req.requester, company: req.company.name, reason: grant.reason },
+        'purge denied',
+      );
+      return { kind: 'denied', reason: grant.reason, message: grant.message };
+    }
     const windowMs = Math.max(0, limits.dedupeSeconds * 1000);
     const hash = dedupeHash(req.requester, req.company.handle, urls);
 

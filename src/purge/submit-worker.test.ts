@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  allowEveryone,
   Delayed,
   delayingControl,
   jjUrls,
@@ -105,6 +106,7 @@ function setup(opts: {
     random: () => 0.5,
   });
   const service = new PurgeService({
+    authorizer: allowEveryone,
     store,
     jobs,
     limits: { maxUrlsPerPurge: 10_000, urlsPerCall: 1000, dedupeSeconds: 60 },

@@ -83,6 +83,9 @@ export async function submitPurge(deps: SlackDeps, client: WebClient, s: Submiss
     urls: intake.accepted,
   });
   switch (result.kind) {
+    case 'denied':
+      // Access changed since the check above (an admin list edit, an IPS role lost): the engine has the last word.
+      return errorsOn(COMPANY_BLOCK, result.message);
     case 'accepted':
       deps.logger.info(
         {

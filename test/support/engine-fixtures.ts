@@ -1,7 +1,7 @@
 import type { EngineConfig, Limits, PurgeConfig } from '../../src/config/types.js';
 import { planBatches } from '../../src/purge/batching.js';
 import type { PurgeRecord, PurgeView } from '../../src/purge/model.js';
-import type { Notifier } from '../../src/purge/ports.js';
+import type { Notifier, PurgeAuthorizer } from '../../src/purge/ports.js';
 import type { JobControl } from '../../src/purge/submit-worker.js';
 
 export type NoticeKind = 'progress' | 'confirmed' | 'failed';
@@ -154,3 +154,6 @@ export const delayingControl: JobControl = {
     throw new Delayed(ts);
   },
 };
+
+/** Lets everyone purge every company: for tests about the engine, not about access. */
+export const allowEveryone: PurgeAuthorizer = { mayPurge: async () => ({ allowed: true }) };

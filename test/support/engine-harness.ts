@@ -5,7 +5,7 @@ import type { IpsGateway } from '../../src/ips/types.js';
 import { silentLogger } from '../../src/log.js';
 import { createPurgeEngine, type EngineTuning, type PurgeEngine } from '../../src/purge/engine.js';
 import type { Notifier } from '../../src/purge/ports.js';
-import { testConfig } from './engine-fixtures.js';
+import { allowEveryone, testConfig } from './engine-fixtures.js';
 import { type IpsSimulator, SIM_DEFAULTS, startIpsSimulator } from './ips-simulator.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from './redis.js';
 
@@ -58,6 +58,7 @@ export function testEngine(o: EngineOptions): { engine: PurgeEngine; prefix: str
     redisUrl: o.redisUrl ?? TEST_REDIS_URL,
     prefix,
     ips: o.ips,
+    authorizer: allowEveryone,
     notifier: o.notifier,
     config: testConfig(o.limits, o.engine),
     logger: silentLogger(),

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/log.js';
 import { createPurgeEngine } from '../../src/purge/engine.js';
 import type { PurgeView } from '../../src/purge/model.js';
 import type { Notifier } from '../../src/purge/ports.js';
-import { testConfig } from './engine-fixtures.js';
+import { allowEveryone, testConfig } from './engine-fixtures.js';
 import { FAST_TUNING, FAST_WORKER, TEST_IPS_TUNING } from './engine-harness.js';
 import { SIM_DEFAULTS } from './ips-sim-fixtures.js';
 
@@ -45,6 +45,7 @@ const engine = createPurgeEngine({
   redisUrl: options.redisUrl,
   prefix: options.prefix,
   ips,
+  authorizer: allowEveryone,
   notifier,
   config: testConfig(),
   logger: silentLogger(),
