@@ -12,7 +12,7 @@ import { silentLogger } from '../log.js';
 import { ConfirmProcessor } from './confirm-worker.js';
 import { newPurgeId } from './ids.js';
 import { purgeKeys } from './keys.js';
-import type { PurgeView } from './model.js';
+import type { PurgeRecord, PurgeView } from './model.js';
 import { PurgeStore } from './store.js';
 
 const prefix = testPrefix('confirm');
@@ -43,17 +43,31 @@ class SlowNotifier extends RecordingNotifier {
   }
 }
 
-async function finishedPurge(): Promise<string> {
+/** Stores a purge of `urlCount` URLs as `overrides` say; returns its id. */
+async function storedPurge(overrides: Partial<PurgeRecord> = {}): Promise<string> {
   const id = newPurgeId();
   const now = Date.now();
+  const urlCount = overrides.urlCount ?? 1;
   await store.create({
-    record: testRecord({ id, status: 'done', createdAt: now, dueAt: now, finishedAt: now }),
-    urls: ['https://s7d7.scene7.com/is/image/JJEsquire/a'],
+    record: testRecord({ status: 'done', createdAt: now, dueAt: now, finishedAt: now, ...overrides, id }),
+    urls: Array.from({ length: urlCount }, (_, i) => `https://s7d7.scene7.com/is/image/JJEsquire/c${i}`),
     skipped: [],
     dedupeHash: `c-${id}`,
     dedupeMs: 0,
   });
   return id;
+}
+
+const finishedPurge = () => storedPurge();
+
+/** A worker whose audit lines the test can read. */
+function auditedWorker() {
+  const notifier = new RecordingNotifier();
+  const { logger, events } = captureLogger();
+  const worker = new ConfirmProcessor({ store, notifier, logger, claimLeaseMs: 60_000 });
+  const audits = (id: string) =>
+    events().filter((e) => typeof e.audit === 'string' && e.audit.startsWith('purge.') && e.purgeId === id);
+  return { notifier, worker, audits };
 }
 
 describe('ConfirmProcessor', () => {
@@ -81,74 +95,45 @@ describe('ConfirmProcessor', () => {
   });
 
   it('audits the outcome once, when it settles, even while Slack cannot take the reply', async () => {
-    const notifier = new RecordingNotifier();
-    const { logger, events } = captureLogger();
-    const worker = new ConfirmProcessor({ store, notifier, logger, claimLeaseMs: 60_000 });
-    const id = newPurgeId();
-    const now = Date.now();
-    await store.create({
-      record: testRecord({
-        id,
-        status: 'clearing',
-        urlCount: 3,
-        batches: [{ index: 0, from: 0, to: 3, status: 'submitted', attempts: 1, handle: 'h' }],
-        createdAt: now,
-        dueAt: now,
-        requester: 'U7',
-      }),
-      urls: ['a', 'b', 'c'],
-      skipped: [],
-      dedupeHash: `a-${id}`,
-      dedupeMs: 0,
+    const { notifier, worker, audits } = auditedWorker();
+    const id = await storedPurge({
+      status: 'clearing',
+      urlCount: 3,
+      batches: [{ index: 0, from: 0, to: 3, status: 'submitted', attempts: 1, handle: 'h' }],
+      requester: 'U7',
     });
     notifier.failNext(2);
     await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
-    const audits = () => events().filter((e) => e.audit === 'purge.confirmed' && e.purgeId === id);
-    expect(audits()).toEqual([
-      expect.objectContaining({ user: 'U7', company: 'JJEsquire', urls: 3, status: 'done' }),
+    expect(audits(id)).toEqual([
+      expect.objectContaining({
+        audit: 'purge.confirmed',
+        user: 'U7',
+        company: 'JJEsquire',
+        urls: 3,
+        status: 'done',
+      }),
     ]);
     await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
     await worker.run(id, control);
     expect(notifier.of('confirmed', id)).toHaveLength(1);
-    expect(audits()).toHaveLength(1);
+    expect(audits(id)).toHaveLength(1);
   });
 
   it('audits a failed purge as purge.failed, with its code, once, though Slack keeps failing', async () => {
-    const notifier = new RecordingNotifier();
-    const { logger, events } = captureLogger();
-    const worker = new ConfirmProcessor({ store, notifier, logger, claimLeaseMs: 60_000 });
-    const id = newPurgeId();
-    const now = Date.now();
-    await store.create({
-      record: testRecord({
-        id,
-        status: 'failed',
-        urlCount: 2,
-        batches: [
-          {
-            index: 0,
-            from: 0,
-            to: 2,
-            status: 'failed',
-            attempts: 1,
-            error: { kind: 'authentication', code: 10001, reason: 'Invalid username/password' },
-          },
-        ],
-        error: { kind: 'authentication', code: 10001, reason: 'Invalid username/password' },
-        createdAt: now,
-        finishedAt: now,
-      }),
-      urls: ['a', 'b'],
-      skipped: [],
-      dedupeHash: `f-${id}`,
-      dedupeMs: 0,
+    const { notifier, worker, audits } = auditedWorker();
+    const error = { kind: 'authentication' as const, code: 10001, reason: 'Invalid username/password' };
+    const id = await storedPurge({
+      status: 'failed',
+      urlCount: 2,
+      batches: [{ index: 0, from: 0, to: 2, status: 'failed', attempts: 1, error }],
+      error,
     });
     notifier.failNext(2);
     await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
     await expect(worker.run(id, control)).rejects.toThrow(/notifier down/);
     await worker.run(id, control);
     expect(notifier.of('failed', id)).toHaveLength(1);
-    expect(events().filter((e) => e.audit?.toString().startsWith('purge.') && e.purgeId === id)).toEqual([
+    expect(audits(id)).toEqual([
       expect.objectContaining({ audit: 'purge.failed', urls: 2, code: 10001, error: 'authentication' }),
     ]);
   });
