@@ -3,8 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/redis.js';
+import { deleteKeysWithPrefix, freePort, TEST_REDIS_URL, testPrefix } from './support/redis.js';
 
 /**
  * Runs the real entry point as an operator would (`node --import tsx src/main.ts`), with the
@@ -88,6 +89,8 @@ function waitForLog(r: Run, msg: string): Promise<Record<string, unknown>> {
 describe('src/main.ts as a process', () => {
   let dir: string;
   let goodConfig: string;
+  // Its own key prefix: the app creates its queues in the shared test Redis.
+  const prefix = testPrefix('main');
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dmpurge-main-'));
@@ -99,6 +102,9 @@ describe('src/main.ts as a process', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+    const redis = new Redis(TEST_REDIS_URL);
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
   });
 
   async function validEnv(): Promise<Record<string, string>> {
@@ -108,6 +114,8 @@ describe('src/main.ts as a process', () => {
       PORT: String(await freePort()),
       PURGE_CONFIG: goodConfig,
       LOG_LEVEL: 'info',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
     };
   }
 
