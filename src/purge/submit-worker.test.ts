@@ -8,6 +8,7 @@ import {
   RecordingNotifier,
   StuckProgressNotifier,
   testEngineConfig,
+  untilWallClock,
 } from '../../test/support/engine-fixtures.js';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis.js';
 import { IpsFault, IpsTransportError } from '../ips/errors.js';
@@ -132,7 +133,7 @@ function setup(opts: {
       } catch (err) {
         if (!(err instanceof Delayed)) throw err;
         delays.push(err.until);
-        if (wait) await new Promise((r) => setTimeout(r, Math.max(0, err.until - Date.now())));
+        if (wait) await untilWallClock(err.until);
       }
     }
     throw new Error('job never finished');
@@ -381,7 +382,7 @@ describe('SubmitProcessor', () => {
       logger: silentLogger(),
       claimLeaseMs: 5000,
     });
-    await new Promise((r) => setTimeout(r, Math.max(0, p.record.dueAt! - Date.now())));
+    await untilWallClock(p.record.dueAt!);
     await settles(confirm.run(id, control), 'the confirm job');
     expect(notifier.of('confirmed', id)).toHaveLength(1);
   });
@@ -474,7 +475,7 @@ describe('ConfirmProcessor', () => {
     expect(early).toBeInstanceOf(Delayed);
     expect((early as Delayed).until).toBe(due);
     expect(t.notifier.of('confirmed')).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    await untilWallClock(due);
     await confirm.run(id, control);
     await confirm.run(id, control);
     const confirmed = t.notifier.of('confirmed', id);
@@ -495,7 +496,7 @@ describe('ConfirmProcessor', () => {
       claimLeaseMs: 60_000,
     });
     const due = (await t.store.load(id))!.record.dueAt!;
-    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    await untilWallClock(due);
     t.notifier.failNext(1);
     await expect(confirm.run(id, control)).rejects.toThrow(/notifier down/);
     await confirm.run(id, control);

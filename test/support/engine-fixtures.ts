@@ -157,3 +157,11 @@ export const delayingControl: JobControl = {
 
 /** Lets everyone purge every company: for tests about the engine, not about access. */
 export const allowEveryone: PurgeAuthorizer = { mayPurge: async () => ({ allowed: true }) };
+
+/**
+ * Resolves once `Date.now()` has reached `at`. A timer alone can fire a millisecond before the wall
+ * clock gets there (timers run on a monotonic clock), and the workers compare against `Date.now()`.
+ */
+export async function untilWallClock(at: number): Promise<void> {
+  while (Date.now() < at) await new Promise((r) => setTimeout(r, at - Date.now() + 1));
+}
