@@ -1,14 +1,7 @@
 import { describe, it } from 'vitest';
 import { ADMIN, purgeUrl, spawnApp, startWorld } from '../support/app-process.js';
 import { waitFor } from '../support/engine-fixtures.js';
-import {
-  acceptedIds,
-  invalidationsOf,
-  once,
-  outcomeReplies,
-  purgeIdsIn,
-  settledReplies,
-} from './outcomes.js';
+import { acceptedIds, expectEachDoneOnce, invalidationsOf, outcomeReplies, purgeIdsIn } from './outcomes.js';
 import { purge } from './slack-driver.js';
 
 /**
@@ -44,9 +37,7 @@ describe('SIGKILL while the outcome reply is being sent', () => {
     const ids = await acceptedIds(w, ADMIN.id);
 
     await app.restart();
-    const { counts, wrongThread } = await settledReplies(w, 1);
-    expect(Object.fromEntries(counts)).toEqual(once(ids));
-    expect(wrongThread).toEqual([]);
+    expect(await expectEachDoneOnce(w, ADMIN.id, 1)).toEqual(ids);
     expect(invalidationsOf(w, url)).toHaveLength(1);
   }, 240_000);
 });

@@ -10,9 +10,9 @@ import {
 import { waitFor } from '../support/engine-fixtures.js';
 import {
   acceptedIds,
+  expectEachDoneOnce,
   invalidationsOf,
   keyExists,
-  once,
   outcomeReplies,
   purgeIdsIn,
   settledReplies,
@@ -61,11 +61,8 @@ describe.concurrent('SIGKILL and restart: every purge answered exactly once', ()
       expect(ids).toHaveLength(1);
 
       await app.restart();
-      const { counts, wrongThread } = await settledReplies(w, 1, RECOVERY_MS);
-      expect(Object.fromEntries(counts)).toEqual(once(ids));
-      expect(wrongThread).toEqual([]);
+      expect(await expectEachDoneOnce(w, ADMIN.id, 1, RECOVERY_MS)).toEqual(ids);
       expect(invalidationsOf(w, url).filter((c) => c.httpStatus === 200)).toHaveLength(1);
-      expect(outcomeReplies(w.slack.calls).get(ids[0]!)?.[0]?.text).toMatch(/Done/);
     },
     TEST_MS,
   );
@@ -85,12 +82,9 @@ describe.concurrent('SIGKILL and restart: every purge answered exactly once', ()
       expect(ids).toHaveLength(1);
 
       await app.restart();
-      const { counts, wrongThread } = await settledReplies(w, 1, RECOVERY_MS);
-      expect(Object.fromEntries(counts)).toEqual(once(ids));
-      expect(wrongThread).toEqual([]);
+      expect(await expectEachDoneOnce(w, ADMIN.id, 1, RECOVERY_MS)).toEqual(ids);
       // The first answer died with the process, so the batch went out once more (at least once).
       expect(invalidationsOf(w, url)).toHaveLength(2);
-      expect(outcomeReplies(w.slack.calls).get(ids[0]!)?.[0]?.text).toMatch(/Done/);
     },
     TEST_MS,
   );
@@ -146,9 +140,7 @@ describe.concurrent('SIGKILL and restart: every purge answered exactly once', ()
       expect(ids).toHaveLength(8);
 
       await app.restart();
-      const { counts, wrongThread } = await settledReplies(w, 8, RECOVERY_MS);
-      expect(Object.fromEntries(counts)).toEqual(once(ids));
-      expect(wrongThread).toEqual([]);
+      expect(await expectEachDoneOnce(w, ADMIN.id, 8, RECOVERY_MS)).toEqual(ids);
       for (const url of urls) expect(invalidationsOf(w, url).some((c) => c.httpStatus === 200)).toBe(true);
     },
     TEST_MS,

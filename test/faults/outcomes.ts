@@ -152,8 +152,13 @@ export function once(ids: readonly string[]): Record<string, number> {
  * Waits until `expected` purges of `userId` are answered, then checks each was answered exactly
  * once, in its own thread, with "Done". Returns their ids.
  */
-export async function expectEachDoneOnce(world: World, userId: string, expected: number): Promise<string[]> {
-  const { counts, wrongThread } = await settledReplies(world, expected);
+export async function expectEachDoneOnce(
+  world: World,
+  userId: string,
+  expected: number,
+  timeoutMs?: number,
+): Promise<string[]> {
+  const { counts, wrongThread } = await settledReplies(world, expected, timeoutMs);
   const ids = await acceptedIds(world, userId);
   expect(ids).toHaveLength(expected);
   expect(Object.fromEntries(counts)).toEqual(once(ids));

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { ADMIN, purgeUrl, spawnApp, startWorld, type World } from '../support/app-process.js';
 import { waitFor } from '../support/engine-fixtures.js';
-import { acceptedIds, invalidationsOf, once, outcomeReplies, settledReplies } from './outcomes.js';
+import { acceptedIds, expectEachDoneOnce, invalidationsOf, outcomeReplies } from './outcomes.js';
 import { purge } from './slack-driver.js';
 
 /**
@@ -53,9 +53,7 @@ describe.concurrent('SIGTERM with a job in flight', () => {
     const ids = await acceptedIds(w, ADMIN.id);
 
     await app.restart();
-    const { counts, wrongThread } = await settledReplies(w, 1, 60_000);
-    expect(Object.fromEntries(counts)).toEqual(once(ids));
-    expect(wrongThread).toEqual([]);
+    expect(await expectEachDoneOnce(w, ADMIN.id, 1, 60_000)).toEqual(ids);
     expect(invalidationsOf(w, url)).toHaveLength(1);
   });
 
@@ -79,10 +77,7 @@ describe.concurrent('SIGTERM with a job in flight', () => {
     const ids = await acceptedIds(w, ADMIN.id);
 
     await app.restart();
-    const { counts, wrongThread } = await settledReplies(w, 1, 180_000);
-    expect(Object.fromEntries(counts)).toEqual(once(ids));
-    expect(wrongThread).toEqual([]);
-    expect(outcomeReplies(w.slack.calls).get(ids[0]!)?.[0]?.text).toMatch(/Done/);
+    expect(await expectEachDoneOnce(w, ADMIN.id, 1, 180_000)).toEqual(ids);
     expect(invalidationsOf(w, url).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -104,8 +99,6 @@ describe.concurrent('SIGTERM with a job in flight', () => {
     const ids = await acceptedIds(w, ADMIN.id);
 
     await app.restart();
-    const { counts, wrongThread } = await settledReplies(w, 1, 180_000);
-    expect(Object.fromEntries(counts)).toEqual(once(ids));
-    expect(wrongThread).toEqual([]);
+    expect(await expectEachDoneOnce(w, ADMIN.id, 1, 180_000)).toEqual(ids);
   });
 });
